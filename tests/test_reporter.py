@@ -1,0 +1,124 @@
+"""Reporter, year and dates on the seeds and the corpus, against hand-made expectations.
+
+tests/data/expected_reporters.json was written by reading each text (not by running the
+extractor); scoring follows FACTS.md: the name matches when the jurisdiction's name, the last
+element of its path, or the department is the expected name or ends with it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors.reporter import find_year, parse_date
+from kg.extract import process
+from kg.textnorm import normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPECTED = json.loads((ROOT / "tests/data/expected_reporters.json").read_text(encoding="utf-8"))
+MANIFEST = ROOT / "tests/data/corpus/SOURCES.tsv"
+
+
+def _path(source: str) -> Path:
+    return ROOT / (source if source.startswith("seeds/") else "tests/data/" + source)
+
+
+@pytest.fixture(scope="module")
+def extracted() -> dict[str, object]:
+    paths = [_path(e["source"]) for e in EXPECTED]
+    items = list(process(paths, MANIFEST))
+    return {str(Path(it.source).resolve()): it for it in items}
+
+
+def _norm(s: str | None) -> str:
+    import re
+
+    s = normalize(s or "")
+    s = re.sub(r"[\s\"'“”‘’()（）《》〈〉<>【】\[\],，。:：、]", "", s)
+    return re.sub(r"(人民政府|政府|党工委|管委会|办事处)$", "", s)
+
+
+def name_matches(report: dict, expected: dict) -> bool:
+    """FACTS.md's reporter rule."""
+    exp_name, exp_full = _norm(expected["name"]), _norm(expected.get("full_name"))
+    j = report["jurisdiction"] or {}
+    got = [_norm(j.get("name")), _norm((j.get("path") or [""])[-1]), _norm(report.get("department"))]
+    exp_dept = _norm(expected.get("department"))
+    for g in got:
+        if not g:
+            continue
+        if g == exp_name or g.endswith(exp_name) or (exp_dept and (g == exp_dept or g.endswith(exp_dept))):
+            return True
+        if exp_full and exp_full.endswith(g) and len(g) >= len(exp_name):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("exp", EXPECTED, ids=[e["source"] for e in EXPECTED])
+def test_reporter(extracted, exp):
+    item = extracted[str(_path(exp["source"]).resolve())]
+    assert item.report is not None, item.errors
+    rep = item.report.to_dict()
+    j = rep["jurisdiction"]
+    want = exp["reporter"]
+    if not exp["determined"]:
+        assert j["code"] is None, f"undetermined text must not get a code: {j}"
+        return
+    assert name_matches(rep, want), f"expected {want['name']} ({exp['why']}); got {j} dept={rep['department']}"
+    if want.get("code") and not exp.get("inferred"):
+        assert j["code"] == want["code"].ljust(12, "0"), j
+        assert j["level"] == want["level"]
+        chain = [*want["parent_chain"], want["name"]] if want["level"] != "national" else None
+        if chain:
+            assert [_norm(x) for x in j["path"]][-len(chain) :] == [_norm(x) for x in chain]
+    elif want["level"] in ("zone", "national"):
+        assert j["level"] == want["level"], j
+
+
+@pytest.mark.parametrize("exp", EXPECTED, ids=[e["source"] for e in EXPECTED])
+def test_year_and_dates(extracted, exp):
+    item = extracted[str(_path(exp["source"]).resolve())]
+    rep = item.report
+    assert rep is not None
+    if exp["year_determined"]:
+        assert rep.year == exp["year"]
+    else:
+        assert rep.year is None
+    assert rep.signed == exp["signed"]
+    if exp["published"]:
+        assert rep.published == exp["published"]
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("2024年3月6日", "2024-03-06"),
+        ("2025217", "2025-02-17"),
+        ("20250217", "2025-02-17"),
+        ("2025111", None),  # 1-11 or 11-1: not decidable
+        ("二〇二四年三月六日", "2024-03-06"),
+        ("2024/5/14 13:54:30", "2024-05-14"),
+        ("2024年2月30日", None),
+        ("第14次会议", None),
+    ],
+)
+def test_parse_date(text, iso):
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize(
+    "title, opening, norm, year",
+    [
+        ("2020年静海区法治政府建设情况报告", "", "", 2020),
+        ("关于2018年度全省法治政府建设工作情况的报告", "", "", 2018),
+        ("", "2022年是党的二十大召开之年,是“十四五”承上启下的关键之年", "", 2022),
+        ("", "2017年以来,在党中央、国务院坚强领导下", "", 2017),
+        ("", "一、深入学习践行习近平法治思想", "一、深入学习践行习近平法治思想\n", None),
+        ("", "", "现将2023年法治政府建设工作报告如下", 2023),
+        ("", "根据中共中央《全面深化法治领域改革纲要(2023—2027年)》提出,2023年,清波街道以深入学习", "", 2023),
+    ],
+)
+def test_find_year(title, opening, norm, year):
+    assert find_year(title, opening, norm)[0] == year
