@@ -77,7 +77,7 @@ def process(
     items: list[Processed] = []
     for arg in paths:
         try:
-            files = expand_inputs([arg])
+            files = expand_inputs([arg], skip=[manifest] if manifest else ())
         except IngestError as exc:
             items.append(Processed(str(arg), None, errors=[str(exc)]))
             continue

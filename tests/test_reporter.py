@@ -44,12 +44,20 @@ def name_matches(report: dict, expected: dict) -> bool:
     """FACTS.md's reporter rule."""
     exp_name, exp_full = _norm(expected["name"]), _norm(expected.get("full_name"))
     j = report["jurisdiction"] or {}
-    got = [_norm(j.get("name")), _norm((j.get("path") or [""])[-1]), _norm(report.get("department"))]
+    got = [
+        _norm(j.get("name")),
+        _norm((j.get("path") or [""])[-1]),
+        _norm(report.get("department")),
+    ]
     exp_dept = _norm(expected.get("department"))
     for g in got:
         if not g:
             continue
-        if g == exp_name or g.endswith(exp_name) or (exp_dept and (g == exp_dept or g.endswith(exp_dept))):
+        if (
+            g == exp_name
+            or g.endswith(exp_name)
+            or (exp_dept and (g == exp_dept or g.endswith(exp_dept)))
+        ):
             return True
         if exp_full and exp_full.endswith(g) and len(g) >= len(exp_name):
             return True
@@ -66,7 +74,9 @@ def test_reporter(extracted, exp):
     if not exp["determined"]:
         assert j["code"] is None, f"undetermined text must not get a code: {j}"
         return
-    assert name_matches(rep, want), f"expected {want['name']} ({exp['why']}); got {j} dept={rep['department']}"
+    assert name_matches(rep, want), (
+        f"expected {want['name']} ({exp['why']}); got {j} dept={rep['department']}"
+    )
     if want.get("code") and not exp.get("inferred"):
         assert j["code"] == want["code"].ljust(12, "0"), j
         assert j["level"] == want["level"]
@@ -117,7 +127,12 @@ def test_parse_date(text, iso):
         ("", "2017年以来,在党中央、国务院坚强领导下", "", 2017),
         ("", "一、深入学习践行习近平法治思想", "一、深入学习践行习近平法治思想\n", None),
         ("", "", "现将2023年法治政府建设工作报告如下", 2023),
-        ("", "根据中共中央《全面深化法治领域改革纲要(2023—2027年)》提出,2023年,清波街道以深入学习", "", 2023),
+        (
+            "",
+            "根据中共中央《全面深化法治领域改革纲要(2023—2027年)》提出,2023年,清波街道以深入学习",
+            "",
+            2023,
+        ),
     ],
 )
 def test_find_year(title, opening, norm, year):
