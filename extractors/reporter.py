@@ -242,7 +242,7 @@ def _blocks(norm: str, page_title: str | None) -> Blocks:
     sig_lines.reverse()
     if not any(parse_date(x) for _, x in sig_lines):
         # a cover letter's signature (生态环境部: … 上海市生态环境局 / 2022年1月21日)
-        for (s1, l1), (s2, l2) in zip(lines, lines[1:]):
+        for (s1, l1), (s2, l2) in zip(lines, lines[1:], strict=False):
             if len(l1) <= 30 and not re.search(r"[,，。:：;；]", l1) and len(l2) <= 16 and parse_date(l2):
                 sig_lines = [(s1, l1), (s2, l2)]
     signature = "\n".join(s for _, s in sig_lines)
@@ -530,6 +530,8 @@ def resolve(report: Report, norm: str) -> None:
             e.add(3.0 if gov_host else 1.0, "url")
 
     jur = _decide(pool, ev, places_by_key, surface_of)
+    if jur.name is None and not department:
+        jur.candidates = _undecided_candidates(freq, places_by_key, pron)
     if department and not jur.name and _is_national_department(department, norm):
         jur = Jurisdiction(NATIONAL, None, "national", [NATIONAL], 0.9, evidence="department")
     department = _complete_department(department, short_prefix, jur)
@@ -636,6 +638,19 @@ def _decide(pool: set[str], ev: dict[str, Evidence], places: dict, surface_of: d
         parent_code=parent.code if parent else None,
         evidence=",".join(ev[best].clues),
     )
+
+
+def _undecided_candidates(freq: Counter, places: dict, pron: Counter) -> list[Candidate]:
+    """When nothing names the reporter: the places that fit 我市/我县 — those the text names and
+    the parents of the places it names (我市 … 平度市 suggests the city above 平度市)."""
+    gaz = _gazetteer()
+    seen: dict[str, object] = {}
+    for k, _n in freq.most_common(20):
+        p = places[k]
+        for q in (p, gaz.parent(p)):
+            if q is not None and q.level != "province" and any(_suffix_ok(q, ch) for ch in pron):
+                seen.setdefault(q.key, q)
+    return [Candidate(p.name, p.code, p.level, gaz.path(p)) for p in list(seen.values())[:8]]
 
 
 def _level_rank(p) -> int:

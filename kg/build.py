@@ -71,7 +71,7 @@ def stored_reports(store: Store) -> dict[str, tuple[str, str]]:
               ?r a <{vocab.FZ.Report}> ; <{vocab.FZ.reportId}> ?id ; <{vocab.FZ.version}> ?version .
               OPTIONAL {{ ?r <{vocab.FZ.fingerprint}> ?fp }} }} }}"""
     )
-    return {str(r["id"]): (str(r["version"]), str(r.get("fp") or "")) for r in rows}
+    return {r["id"]: (r["version"], r.get("fp") or "") for r in rows.values()}
 
 
 def build_into(
@@ -151,8 +151,8 @@ def _refresh_reference_graphs(store: Store) -> None:
         f"""SELECT DISTINCT ?key WHERE {{ GRAPH ?g {{ ?r <{vocab.FZ.gazetteerKey}> ?key }} }}"""
     )
     places: dict[str, object] = {}
-    for row in rows:
-        p = gaz.get(str(row["key"]))
+    for row in rows.values():
+        p = gaz.get(row["key"])
         if p is None:
             continue
         for q in [*gaz.ancestors(p), p]:
@@ -169,9 +169,7 @@ def _refresh_duplicates(store: Store) -> None:
               ?r a <{vocab.FZ.Report}> ; <{vocab.FZ.reportId}> ?id ; <{vocab.FZ.signature}> ?sig .
               OPTIONAL {{ ?r <{vocab.FZ.url}> ?url }} }} }}"""
     )
-    links = canonical_links(
-        [(str(r["id"]), str(r["sig"]), str(r["url"]) if r.get("url") else None) for r in rows]
-    )
+    links = canonical_links([(r["id"], r["sig"], r.get("url")) for r in rows.values()])
     store.replace_graph(vocab.GRAPH_DUPLICATES, rdf.duplicate_quads(links))
 
 

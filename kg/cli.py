@@ -75,10 +75,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     _out("facts: " + ", ".join(f"{k} {v}" for k, v in st["facts"].items()) if st["facts"] else "facts: 0")
     rows = [
         [r["id"], r["reporter"] or "?", r["code"] or "-", r["level"] or "-", r["department"] or "-",
-         str(r["year"] or "-"), r["published"] or "-", r["duplicate_of"] or "-"]
+         str(r["year"] or "-"), r["published"] or "-", r["signed"] or "-", r["duplicate_of"] or "-"]
         for r in st["report_rows"]
     ]  # fmt: skip
-    _print_table(["report", "reporter", "code", "level", "department", "year", "published", "duplicate_of"], rows)
+    _print_table(["report", "reporter", "code", "level", "department", "year", "published", "signed", "duplicate_of"], rows)
     return 0
 
 

@@ -1,0 +1,93 @@
+"""Library queries over the store, shared by the CLI and the API.
+
+>>> from kg.store import OxigraphStore
+>>> stats(OxigraphStore(None))["reports"]
+0
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.store import SelectResult, Store, python_value
+from kg.vocab import DCTERMS, ENUM_VALUE, FZ, GRAPH_DUPLICATES, SPARQL_PREFIXES
+
+__all__ = ["REPORTS_QUERY", "reports", "run_select", "stats"]
+
+REPORTS_QUERY = f"""
+SELECT ?id ?reporter ?code ?lv ?department ?year ?published ?signed ?url ?canonical WHERE {{
+  GRAPH ?g {{
+    ?r a <{FZ.Report}> ; <{FZ.reportId}> ?id .
+    OPTIONAL {{ ?r <{FZ.reporterName}> ?reporter }}
+    OPTIONAL {{ ?r <{FZ.department}> ?department }}
+    OPTIONAL {{ ?r <{FZ.year}> ?year }}
+    OPTIONAL {{ ?r <{DCTERMS.issued}> ?published }}
+    OPTIONAL {{ ?r <{FZ.signed}> ?signed }}
+    OPTIONAL {{ ?r <{FZ.url}> ?url }}
+    OPTIONAL {{ ?r <{FZ.reporter}> ?j }}
+  }}
+  OPTIONAL {{ GRAPH ?gz {{ ?j <{FZ.code}> ?code }} }}
+  OPTIONAL {{ GRAPH ?gl {{ ?j <{FZ.level}> ?lv }} }}
+  OPTIONAL {{ GRAPH <{GRAPH_DUPLICATES}> {{ ?r <{FZ.duplicateOf}> ?c }} GRAPH ?gc {{ ?c <{FZ.reportId}> ?canonical }} }}
+}} ORDER BY ?id
+"""
+
+
+def reports(store: Store) -> list[dict[str, Any]]:
+    """One row per stored report: reporter, code, level, department, year, dates, duplicate."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in store.query(REPORTS_QUERY).values():
+        rid = row["id"]
+        if rid in out:  # OPTIONAL joins can repeat a report (e.g. two level notations)
+            continue
+        out[rid] = {
+            "id": rid,
+            "reporter": row.get("reporter"),
+            "code": row.get("code"),
+            "level": ENUM_VALUE.get(row.get("lv") or "", None),
+            "department": row.get("department"),
+            "year": row.get("year"),
+            "published": str(row["published"]) if row.get("published") else None,
+            "signed": str(row["signed"]) if row.get("signed") else None,
+            "url": row.get("url"),
+            "duplicate_of": row.get("canonical"),
+        }
+    return list(out.values())
+
+
+def stats(store: Store) -> dict[str, Any]:
+    """Counts for ``kg stats`` and ``/stats``."""
+    rows = reports(store)
+    facts: dict[str, int] = {}
+    q = f"""SELECT ?type (COUNT(?m) AS ?n) WHERE {{ GRAPH ?g {{
+              ?m a <{FZ.Mention}> ; <{FZ.mentionOf}> ?e . }}
+              GRAPH ?h {{ ?e a ?type }} }} GROUP BY ?type"""
+    for row in store.query(q).values():
+        name = str(row["type"]).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        facts[name] = facts.get(name, 0) + int(row["n"])
+    return {
+        "store": repr(store),
+        "reports": len(rows),
+        "canonical_reports": sum(1 for r in rows if not r["duplicate_of"]),
+        "quads": store.count(),
+        "graphs": len(store.named_graphs()),
+        "facts": facts,
+        "report_rows": rows,
+    }
+
+
+def run_select(store: Store, sparql: str) -> tuple[list[str], list[list[Any]]]:
+    """Run a user's SELECT/ASK over the union default graph; plain Python values.
+
+    The vocabulary's prefixes (fz:, rdfs:, skos:, prov: …) are predeclared.
+    """
+    text = sparql if "PREFIX fz:" in sparql else SPARQL_PREFIXES + "\n" + sparql
+    result = store.query(text)
+    if isinstance(result, bool):
+        return ["ask"], [[result]]
+    if not isinstance(result, SelectResult):
+        return ["subject", "predicate", "object"], [
+            [python_value(t.subject), python_value(t.predicate), python_value(t.object)] for t in result
+        ]
+    return list(result.variables), [list(r.values()) for r in result.values()]
+
