@@ -141,7 +141,7 @@ def parse_date(s: str) -> str | None:
     return None
 
 
-_YEAR_TITLE = re.compile(r"((?:19|20)\d\d)\s*年\s*度?")
+_YEAR_TITLE = re.compile(r"(?<![—\-–~至到－])((?:19|20)\d\d)\s*年\s*度?")
 _YEAR_OPENING = re.compile(r"^\s*((?:19|20)\d\d)\s*年(?:度|以来|是|[,，、上全])")
 _YEAR_REPORT = re.compile(r"现将\s*((?:19|20)\d\d)\s*年")
 _YEAR_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]\s*((?:19|20)\d\d)\s*年?度?(?!.*(?:计划|打算|安排|思路|展望))")
@@ -209,7 +209,11 @@ def _blocks(norm: str, page_title: str | None) -> Blocks:
     title_start = 0
     opening, opening_start = "", 0
     for i, (start, line) in enumerate(lines[:15]):
-        long_line = len(line) > 60 or re.match(r"^\s*(?:19|20)\d\d年(?:度|以来)?[,，]", line)
+        long_line = (
+            len(line) > 60
+            or re.match(r"^\s*(?:19|20)\d\d年(?:度|以来)?[,，]", line)
+            or re.search(r"[,，。；;]|现将|如下[:：]?$", line)  # a sentence, not a title
+        )
         if long_line:
             sent = re.split(r"(?<=[。！？!?])", line, maxsplit=1)[0]
             opening, opening_start = sent, start
@@ -281,11 +285,12 @@ def occurrences(text: str) -> list[Occ]:
     return out
 
 
-def _chain_last(occs: list[Occ]) -> tuple[Occ | None, list, int]:
+def _chain_last(occs: list[Occ], text: str = "") -> tuple[Occ | None, list, int]:
     """Resolve a contiguous chain of names (长沙市天心区坡子街街道) to its most specific place.
 
     Returns the last occurrence, the places it may be (filtered by the earlier names of the
-    chain when they decide), and where the chain ends.
+    chain when they decide), and where the chain ends. With ``text``, a child whose name is a
+    bare type word the automaton does not search (攀枝花市东区, 某市城区) extends the chain.
     """
     if not occs:
         return None, [], 0
@@ -300,7 +305,14 @@ def _chain_last(occs: list[Occ]) -> tuple[Occ | None, list, int]:
     for o in chain[1:]:
         narrowed = [p for p in o.places if any(gaz.is_ancestor(a, p) for a in places)]
         places = narrowed or list(o.places)
-    return chain[-1], places, chain[-1].end
+    last, end = chain[-1], chain[-1].end
+    while text and len(places) == 1:
+        child = next((c for c in gaz.children(places[0]) if text.startswith(c.name, end)), None)
+        if child is None:
+            break
+        last = Occ(end, end + len(child.name), child.name, [child])
+        places, end = [child], end + len(child.name)
+    return last, places, end
 
 
 _GOV_WORDS = re.compile(r"^(?:人民政府|政府|党工委|管委会|管理委员会|街道办事处|办事处|党委|委员会)")
@@ -417,7 +429,7 @@ def resolve(report: Report, norm: str) -> None:
         occs = occurrences(text)
         lead = [o for o in occs if o.start == 0]
         if lead:
-            last, places, end = _chain_last(lead + [o for o in occs if o.start > 2])
+            last, places, end = _chain_last(lead + [o for o in occs if o.start > 0], text)
             places = places + _generic_zones(last.surface) if last else places
             credit(places, w, clue, last.surface if last else "")
             if allow_dept and department is None:
@@ -452,7 +464,7 @@ def resolve(report: Report, norm: str) -> None:
         for line in blocks.signature.split("\n"):
             occs = occurrences(line)
             if occs and occs[0].start <= 1:
-                last, places, _ = _chain_last(occs)
+                last, places, _ = _chain_last(occs, line)
                 credit(places, 8.0, "signature", last.surface)
     # 3. the opening sentence: the subject after the year and any 在…领导下 clause
     if blocks.opening:
@@ -462,7 +474,14 @@ def resolve(report: Report, norm: str) -> None:
             opening = opening[inner.start(1) :]
         m = _SUBJECT_SKIP.match(opening)
         subj = opening[m.end() if m else 0 :][:40]
-        subject_of(subj, 7.0, "opening", allow_dept=not title_hit)
+        if not subject_of(subj, 7.0, "opening", allow_dept=not title_hit):
+            lead = re.match(r"^(?:19|20)\d\d年(?:度|以来)?[,，]?\s*(?:我|本)[局厅委办部]在([^,，。]{2,40}?)(?:领导|指导)下", opening)
+            if lead:
+                # 我局在汉中市委、市政府的领导下: the leading 市委 is the department's own
+                occs = occurrences(lead.group(1))
+                if occs and re.match(r"[^,，。、]{0,2}?(?:委|政府|人民政府)", lead.group(1)[occs[0].end :]):
+                    last, places, _ = _chain_last(occs, lead.group(1))
+                    credit(places, 5.0, "department-leadership", last.surface)
     # 4. the page's 发文机构/发布机构
     if report.meta and report.meta.issuer:
         subject_of(normalize_meta(report.meta.issuer), 5.0, "issuer", allow_dept=department is None)

@@ -137,3 +137,37 @@ def test_parse_date(text, iso):
 )
 def test_find_year(title, opening, norm, year):
     assert find_year(title, opening, norm)[0] == year
+
+
+CASES = json.loads((ROOT / "tests/data/reporter_cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_reporter_cases(case):
+    """Short openings in the genre (tests/data/reporter_cases.json, written from knowledge of
+    real reports, codes checked against the NBS tables): provinces to townships, departments,
+    zones, namesakes decided by parents or not at all, and the usual traps."""
+    from extractors.pipeline import Runner
+    from kg.ingest import clean_text
+    from kg.model import Report
+
+    text, meta = clean_text(case["text"])
+    rep = Report(id=case["id"], version="", source=case["id"], text=text, url=case.get("url"), meta=meta)
+    Runner().run(rep)
+    exp, j, d = case["expected"], rep.jurisdiction, rep.to_dict()
+    if exp["determined"]:
+        assert name_matches(d, exp), (exp, d["jurisdiction"], rep.department)
+        if exp.get("ambiguous"):
+            assert j.code is None, j
+            assert {c.code for c in j.candidates} == {x.ljust(12, "0") for x in exp["candidates"]}, j
+        elif exp.get("code"):
+            assert j.code == exp["code"].ljust(12, "0"), j
+            assert j.level == exp["level"], j
+        elif exp["level"] == "national":
+            assert j.level == "national" and rep.department
+    else:
+        assert j.code is None, j
+    assert rep.year == exp["year"]
+    for key in ("signed", "published"):
+        if exp.get(key):
+            assert getattr(rep, key) == exp[key]
