@@ -31,6 +31,7 @@ from extractors.pipeline import Runner
 from kg import iri, rdf, vocab
 from kg.curation import Curation
 from kg.extract import Processed, fingerprint, process
+from kg.model import Report
 from kg.store import Store
 
 __all__ = ["BuildSummary", "build", "build_into", "stored_reports"]
@@ -88,16 +89,25 @@ def build_into(
     runner = Runner()
     curation = curation or Curation()
     fp = fingerprint(runner, curation)
-    fp_hash = _fp_hash(fp)
+    # curation enters per report (Curation.version_for), so a decision rebuilds only its report
+    fp_hash = _fp_hash({k: v for k, v in fp.items() if k != "curation"})
     summary = BuildSummary(build_id=started.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6])
     summary.errors.extend(curation.errors)
     existing = stored_reports(store)
 
-    items = process(inputs, manifest, runner=runner, curation=curation, link_duplicates=False)
+    def report_fp(report: Report) -> str:
+        return _fp_hash({"build": fp_hash, "curation": curation.version_for(report)})
+
+    def wanted(report: Report) -> bool:
+        return existing.get(report.id) != (report.version, report_fp(report))
+
+    items = process(
+        inputs, manifest, runner=runner, curation=curation, link_duplicates=False, want=wanted
+    )
     bar = _progress(progress)
     for item in items:
         bar.update(item)
-        _store_one(store, item, existing, fp_hash, summary)
+        _store_one(store, item, existing, report_fp(item.report) if item.report else "", summary)
     bar.close()
 
     _refresh_reference_graphs(store)
@@ -123,7 +133,7 @@ def _store_one(
     report = item.report
     summary.chars += len(report.text)
     prior = existing.get(report.id)
-    if prior == (report.version, fp_hash):
+    if item.skipped:
         summary.counts["unchanged"] += 1
         return
     sentences = {s.id: (s.start, s.end, s.text, s.section) for s in item.sentences}

@@ -70,6 +70,18 @@ class Curation:
         blob = "\n".join(json.dumps(d, ensure_ascii=False, sort_keys=True) for d in self.decisions)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
+    def version_for(self, report: Report) -> str:
+        """sha256 of the decisions concerning ``report`` ('none' when there are none).
+
+        Part of that report's build fingerprint, so a decision rebuilds only its report.
+        """
+        keys = {report.id, report.source, report.url}
+        mine = [d for d in self.decisions if d.get("report") in keys]
+        if not mine:
+            return "none"
+        blob = "\n".join(json.dumps(d, ensure_ascii=False, sort_keys=True) for d in mine)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
     @staticmethod
     def _check(d: dict[str, Any]) -> None:
         if not isinstance(d, dict) or d.get("op") not in OPS:

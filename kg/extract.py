@@ -15,7 +15,7 @@ included (``report`` None and the reason in ``errors``). :func:`to_jsonl` render
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +36,7 @@ class Processed:
     facts: list[Fact] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skipped: bool = False  # ingested, but ``want`` said its stored graph is current
 
     @property
     def ok(self) -> bool:
@@ -48,7 +49,7 @@ def fingerprint(runner: Runner, curation: Curation) -> dict[str, str]:
 
     fp = dict(sorted(runner.versions.items()))
     fp["gazetteer"] = load().version
-    fp["curation"] = curation.version
+    fp["curation"] = curation.version  # the whole overlay; a report's own share: version_for()
     try:
         from extractors.thesaurus import version as thesaurus_version  # the extraction issue
     except ImportError:
@@ -65,11 +66,13 @@ def process(
     runner: Runner | None = None,
     curation: Curation | None = None,
     link_duplicates: bool = True,
+    want: Callable[[Report], bool] | None = None,
 ) -> Iterator[Processed]:
     """Ingest and extract every file under ``paths`` (files or folders), in order.
 
     Errors never stop the batch: an unreadable file, a bad manifest row or a failing
-    component is reported on that file's item.
+    component is reported on that file's item. ``want(report)``, when given, is asked after
+    ingest: False skips extraction (the build's "unchanged" check).
     """
     runner = runner or Runner()
     curation = curation or Curation()
@@ -82,7 +85,7 @@ def process(
             items.append(Processed(str(arg), None, errors=[str(exc)]))
             continue
         for path, root in files:
-            items.append(_one(path, root, entries, runner, curation))
+            items.append(_one(path, root, entries, runner, curation, want))
             if not link_duplicates:
                 yield items.pop()
     if link_duplicates:
@@ -92,11 +95,13 @@ def process(
         yield from items
 
 
-def _one(path: Path, root: Path, entries, runner: Runner, curation: Curation) -> Processed:
+def _one(path: Path, root: Path, entries, runner: Runner, curation: Curation, want) -> Processed:
     try:
         report = ingest_file(path, root, entries)
     except IngestError as exc:
         return Processed(str(path), None, errors=[str(exc)])
+    if want is not None and not want(report):
+        return Processed(str(path), report, skipped=True)
     result = runner.run(report)
     facts = curation.apply(report, result.facts)
     errors = list(result.errors)
