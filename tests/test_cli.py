@@ -119,3 +119,13 @@ def test_curate_reporter_fix_survives_rebuild(capsys, tmp_path):
     assert "大河镇司法所" in out
     code, _, err = run(capsys, "curate", "reporter", "a.txt", "--code", "999999")
     assert code == 2 and "unknown division code" in err
+
+
+def test_readme_sparql_runs(capsys):
+    """The README's evidence query is valid against the built graph."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    query = re.search(r"```sparql\n(.*?)```", readme, re.S).group(1)
+    assert run(capsys, "build", str(ROOT / "seeds"), "--no-progress")[0] == 0
+    code, out, err = run(capsys, "query", query, "--format", "json")
+    assert code == 0, err
+    assert isinstance(json.loads(out), list)
