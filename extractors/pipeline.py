@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.model import Fact, Report, Section
+from kg.model import Fact, Mention, Report, Section
 from kg.textnorm import View, normalize_view
 
 __all__ = [
@@ -79,13 +79,20 @@ class Doc:
         return None
 
     def fact(self, kind: str, label: str, start: int, end: int, comp: str, **attrs: Any) -> Fact:
-        """A fact for the source span ``[start, end)`` with its sentence, section and evidence."""
-        from kg.model import Mention
+        """A fact for the SOURCE span ``[start, end)`` with its sentence, section and evidence.
+
+        ``negated`` defaults to what :func:`extractors.polarity.negated` says of the mention in
+        its sentence; ``confidence`` and ``id`` may be given; every other keyword becomes a
+        kind-specific field of the fact (title, role, value, unit …).
+        """
+        from extractors.polarity import negated as is_negated
 
         sent = self.sentence_at(start)
         confidence = attrs.pop("confidence", 1.0)
-        negated = attrs.pop("negated", False)
         fid = attrs.pop("id", None)
+        neg = attrs.pop("negated", None)
+        if neg is None:
+            neg = is_negated(sent.text, start - sent.start, end - sent.start) if sent else False
         return Fact(
             kind=kind,
             label=label,
@@ -93,12 +100,19 @@ class Doc:
             sentence_id=sent.id if sent else -1,
             sentence=sent.text if sent else "",
             section=sent.section if sent else "other",
-            negated=negated,
+            negated=neg,
             component=comp,
             confidence=confidence,
             id=fid,
             attrs=attrs,
         )
+
+    def fact_from_view(
+        self, kind: str, label: str, vstart: int, vend: int, comp: str, **attrs: Any
+    ) -> Fact:
+        """Like :meth:`fact` for a span of the normalised view (``doc.norm``)."""
+        start, end = self.view.span(vstart, vend)
+        return self.fact(kind, label, start, end, comp, **attrs)
 
 
 ComponentFn = Callable[[Doc], Iterable[Fact] | None]
