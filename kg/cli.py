@@ -6,6 +6,7 @@
     kg query SPARQL|@FILE [--format table|json|csv]
     kg export --format ttl|nq|trig|jsonld [--output FILE]
     kg validate
+    kg eval [--details] [--format table|json]
     kg curate reporter REPORT (--code CODE | --name NAME) [--department D] [--year Y]
     kg curate suppress REPORT --kind KIND --label LABEL
     kg curate list
@@ -166,6 +167,38 @@ def cmd_curate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from kg.eval import evaluate
+    from kg.settings import PROJECT_ROOT
+
+    expected = Path(args.expected or PROJECT_ROOT / "tests/data/expected_facts")
+    texts = [Path(t) for t in args.texts] if args.texts else [PROJECT_ROOT / "seeds", PROJECT_ROOT / "tests/data/corpus"]
+    manifest = Path(args.manifest) if args.manifest else PROJECT_ROOT / "tests/data/corpus/SOURCES.tsv"
+    res = evaluate(expected, texts, manifest if manifest.exists() else None)
+    if args.format == "json":
+        if not args.details:
+            for f in res["per_file"]:
+                f.pop("details", None)
+        _out(json.dumps(res, ensure_ascii=False, indent=1))
+        return 0
+    _out(f"{res['files']} annotated files")
+    rows = []
+    for kind in ("program", "agency", "document", "metric"):
+        k = res[kind]
+        rows.append([kind, f"{k['precision']:.3f}", f"{k['recall']:.3f}", f"{k['f1']:.3f}",
+                     f"{k['right']}/{k['counted']}", f"{k['found']}/{k['expected']}"])  # fmt: skip
+    _print_table(["kind", "precision", "recall", "F1", "right/groups", "found/expected"], rows)
+    _out(f"document role accuracy: {res['document_role']}   metric subject accuracy: {res['metric_subject']}")
+    _out(f"reporter accuracy: {res['reporter']}   year accuracy: {res['year']}   offsets reproduce mentions: {res['offsets_ok']}")
+    if args.details:
+        for f in res["per_file"]:
+            _out(f"\n== {f['source']}")
+            for kind, notes in f["details"].items():
+                for what, item in notes:
+                    _out(f"  {kind:8} {what:8} {item}")
+    return 0
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -227,6 +260,14 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("validate", help="SHACL-validate the stored graph against ontology/shapes.ttl")
     store_opt(sp)
     sp.set_defaults(fn=cmd_validate)
+
+    sp = sub.add_parser("eval", help="score extraction against hand-made expected facts (FACTS.md)")
+    sp.add_argument("--expected", help="folder of expected-facts JSON (default tests/data/expected_facts)")
+    sp.add_argument("--texts", nargs="+", help="folders holding the texts (default seeds/ and tests/data/corpus/)")
+    sp.add_argument("--manifest", help="manifest for the texts (default tests/data/corpus/SOURCES.tsv)")
+    sp.add_argument("--format", choices=["table", "json"], default="table")
+    sp.add_argument("--details", action="store_true", help="list wrong and missed items per file")
+    sp.set_defaults(fn=cmd_eval)
 
     sp = sub.add_parser("curate", help="human decisions kept in the curation overlay")
     sp.add_argument("--file", help="overlay file (default data/curation/decisions.jsonl)")
