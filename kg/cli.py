@@ -4,7 +4,7 @@
     kg build PATH... [--manifest FILE] [--store PATH]
     kg stats [--format table|json]
     kg query SPARQL|@FILE [--format table|json|csv]
-    kg export --format ttl|nq|trig|jsonld [--output FILE]
+    kg export --format ttl|nq|trig|jsonld|csv [--output FILE]
     kg validate
     kg eval [--details] [--format table|json]
     kg curate reporter REPORT (--code CODE | --name NAME) [--department D] [--year Y]
@@ -111,6 +111,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kg.storage import open_store
 
     with open_store(args.store, read_only=True) as store:
+        if args.format == "csv":
+            from kg.queries import write_facts_csv
+
+            if args.output:
+                with open(args.output, "w", encoding="utf-8", newline="") as fh:
+                    n = write_facts_csv(store, fh)
+                _err(f"wrote {n} facts to {args.output}")
+            else:
+                write_facts_csv(store, sys.stdout)
+            return 0
         if args.output:
             with open(args.output, "wb") as fh:
                 store.dump(fh, args.format)
@@ -251,8 +261,9 @@ def _parser() -> argparse.ArgumentParser:
     store_opt(sp)
     sp.set_defaults(fn=cmd_query)
 
-    sp = sub.add_parser("export", help="dump the whole dataset")
-    sp.add_argument("--format", choices=["ttl", "nq", "trig", "jsonld"], default="nq")
+    sp = sub.add_parser("export", help="dump the whole dataset, or the facts as CSV")
+    sp.add_argument("--format", choices=["ttl", "nq", "trig", "jsonld", "csv"], default="nq",
+                    help="csv: one row per fact with its sentence and source URL")
     sp.add_argument("--output", "-o")
     store_opt(sp)
     sp.set_defaults(fn=cmd_export)
