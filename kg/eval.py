@@ -139,7 +139,11 @@ def _score_roles(facts: list[dict], expected: list[dict]) -> tuple[int, int]:
     right = total = 0
     for e in expected:
         t = norm(e.get("title"))
-        first = next((f for f in ordered if _contains(norm(f.get("title") or f.get("label")), t)), None)
+        # the first fact with this very title; else the first whose title contains it or is
+        # contained in it (an outer title must not take the role of a title nested inside it)
+        first = next((f for f in ordered if norm(f.get("title") or f.get("label")) == t), None) or next(
+            (f for f in ordered if _contains(norm(f.get("title") or f.get("label")), t)), None
+        )
         if first is None:
             continue
         total += 1
@@ -155,8 +159,8 @@ def _base(value: Any, unit: str | None) -> tuple[float | None, str]:
         v = float(value)
     except (TypeError, ValueError):
         return None, unit or ""
-    u = (unit or "").strip()
-    if u in ("%", "％", "个百分点"):
+    u = normalize(unit or "").strip()
+    if u in ("%", "个百分点"):
         return v, u
     for ch, m in _MULT.items():
         if u.startswith(ch) and len(u) > 1:
