@@ -184,7 +184,7 @@ class RunResult:
 
 def _load_default_components() -> None:
     # Importing the modules registers their components.
-    from extractors import reporter, segment  # noqa: F401
+    from extractors import agencies, documents, metrics, programs, reporter, segment  # noqa: F401
 
 
 def _order(names: Iterable[str]) -> list[Component]:

@@ -109,7 +109,9 @@ def _valid(y: int, m: int, d: int) -> str | None:
 _DATE_PATTERNS = (
     re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
     re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
-    re.compile(r"([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"),
+    re.compile(
+        r"([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+    ),
 )
 _GARBLED = re.compile(r"^(\d{4})(\d{3,4})$")
 
@@ -144,7 +146,9 @@ def parse_date(s: str) -> str | None:
 _YEAR_TITLE = re.compile(r"(?<![—\-–~至到－])((?:19|20)\d\d)\s*年\s*度?")
 _YEAR_OPENING = re.compile(r"^\s*((?:19|20)\d\d)\s*年(?:度|以来|是|[,，、上全])")
 _YEAR_REPORT = re.compile(r"现将\s*((?:19|20)\d\d)\s*年")
-_YEAR_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]\s*((?:19|20)\d\d)\s*年?度?(?!.*(?:计划|打算|安排|思路|展望))")
+_YEAR_HEADING = re.compile(
+    r"^\s*[一二三四五六七八九十]+[、.．]\s*((?:19|20)\d\d)\s*年?度?(?!.*(?:计划|打算|安排|思路|展望))"
+)
 
 
 def find_year(title: str, opening: str, norm: str) -> tuple[int | None, str | None]:
@@ -176,14 +180,19 @@ def find_year(title: str, opening: str, norm: str) -> tuple[int | None, str | No
             return int(m.group(1)), "heading"
     # the year of the work plan the opening paragraph implements (按照《钟山区2022年…工作要点》)
     first_para = (opening or head).split("\n", 1)[0][:600]
-    for m in re.finditer(r"《[^《》]*?((?:19|20)\d\d)年(?:度)?[^《》]*?(?:工作要点|工作方案|工作计划|任务|要点)》", first_para):
+    for m in re.finditer(
+        r"《[^《》]*?((?:19|20)\d\d)年(?:度)?[^《》]*?(?:工作要点|工作方案|工作计划|任务|要点)》",
+        first_para,
+    ):
         return int(m.group(1)), "work-plan-title"
     return None, None
 
 
 # --------------------------------------------------------------------------- text blocks
 
-_FURNITURE_LINE = re.compile(r"首页|当前位置|位置[:：]|>|\||发布|来源|浏览|字体|字号|索引号|分享|打印")
+_FURNITURE_LINE = re.compile(
+    r"首页|当前位置|位置[:：]|>|\||发布|来源|浏览|字体|字号|索引号|分享|打印"
+)
 _ADDRESSEE = re.compile(r"^[^,，。]{2,30}[:：]\s*$")
 
 
@@ -218,7 +227,11 @@ def _blocks(norm: str, page_title: str | None) -> Blocks:
             sent = re.split(r"(?<=[。！？!?])", line, maxsplit=1)[0]
             opening, opening_start = sent, start
             break
-        if _ADDRESSEE.match(line) or _FURNITURE_LINE.search(line) and not re.search(r"报告|法治", line):
+        if (
+            _ADDRESSEE.match(line)
+            or _FURNITURE_LINE.search(line)
+            and not re.search(r"报告|法治", line)
+        ):
             continue
         if re.fullmatch(r"[\d\s:：\-/.年月日]+", line) or heading_like(line):
             if heading_like(line):
@@ -247,7 +260,12 @@ def _blocks(norm: str, page_title: str | None) -> Blocks:
     if not any(parse_date(x) for _, x in sig_lines):
         # a cover letter's signature (生态环境部: … 上海市生态环境局 / 2022年1月21日)
         for (s1, l1), (s2, l2) in zip(lines, lines[1:], strict=False):
-            if len(l1) <= 30 and not re.search(r"[,，。:：;；]", l1) and len(l2) <= 16 and parse_date(l2):
+            if (
+                len(l1) <= 30
+                and not re.search(r"[,，。:：;；]", l1)
+                and len(l2) <= 16
+                and parse_date(l2)
+            ):
                 sig_lines = [(s1, l1), (s2, l2)]
     signature = "\n".join(s for _, s in sig_lines)
     return Blocks(title, title_start, opening, opening_start, signature,
@@ -315,7 +333,9 @@ def _chain_last(occs: list[Occ], text: str = "") -> tuple[Occ | None, list, int]
     return last, places, end
 
 
-_GOV_WORDS = re.compile(r"^(?:人民政府|政府|党工委|管委会|管理委员会|街道办事处|办事处|党委|委员会)")
+_GOV_WORDS = re.compile(
+    r"^(?:人民政府|政府|党工委|管委会|管理委员会|街道办事处|办事处|党委|委员会)"
+)
 _DEPT_TAIL = re.compile(r"^[\u4e00-\u9fff]{0,14}?(?:局|厅|部|委员会|委|办公室|办|署|院|中心|所)")
 
 
@@ -360,8 +380,12 @@ class Evidence:
 
 _PRONOUN = re.compile(r"(?:我|全|本)([省市县区镇乡州旗])(?![委长级直属])")
 _SHORT_AGENCY = re.compile(r"^([省市县区镇乡])(?:[\u4e00-\u9fff]{1,10}?)(局|厅|委员会|办公室|办)")
-_SUBJECT_SKIP = re.compile(r"^(?:\s*(?:19|20)\d\d年(?:度|以来)?[,，]?\s*)?(?:在[^。]{0,90}?(?:领导|指导|支持|监督|关心|帮助|部署)下[,，]\s*)*")
-_SELF_TITLE = re.compile(r"《([^《》]{2,40}?)(?:关于)?(?:(?:19|20)\d\d年度?)?(?:法治政府|依法行政)[^《》]{0,20}(?:报告|情况)》")
+_SUBJECT_SKIP = re.compile(
+    r"^(?:\s*(?:19|20)\d\d年(?:度|以来)?[,，]?\s*)?(?:在[^。]{0,90}?(?:领导|指导|支持|监督|关心|帮助|部署)下[,，]\s*)*"
+)
+_SELF_TITLE = re.compile(
+    r"《([^《》]{2,40}?)(?:关于)?(?:(?:19|20)\d\d年度?)?(?:法治政府|依法行政)[^《》]{0,20}(?:报告|情况)》"
+)
 
 
 def _subject_region(title: str) -> list[str]:
@@ -377,7 +401,11 @@ def _host_tokens(url: str | None) -> tuple[list[str], bool]:
         return [], False
     host = (urlparse(url).hostname or "").lower()
     gov = host.endswith(".gov.cn") or ".gov." in host
-    labels = [lab for lab in re.split(r"[.\-]", host) if lab and lab not in ("www", "gov", "cn", "com", "net", "org", "m")]
+    labels = [
+        lab
+        for lab in re.split(r"[.\-]", host)
+        if lab and lab not in ("www", "gov", "cn", "com", "net", "org", "m")
+    ]
     return labels, gov
 
 
@@ -388,7 +416,11 @@ def _url_match(place, labels: list[str]) -> bool:
     for lab in labels:
         if full and len(full) >= 4 and full in lab:
             return True
-        if initials and len(initials) >= 2 and (lab == initials or lab.endswith(initials) and len(lab) <= 6):
+        if (
+            initials
+            and len(initials) >= 2
+            and (lab == initials or lab.endswith(initials) and len(lab) <= 6)
+        ):
             return True
     return False
 
@@ -435,7 +467,9 @@ def resolve(report: Report, norm: str) -> None:
             if allow_dept and department is None:
                 department = _department(text, end)
             return True
-        zw = next((w for w in sorted(_zone_words(), key=len, reverse=True) if text.startswith(w)), None)
+        zw = next(
+            (w for w in sorted(_zone_words(), key=len, reverse=True) if text.startswith(w)), None
+        )
         if zw:
             credit(_generic_zones(zw), w, clue, zw)
             if allow_dept and department is None:
@@ -475,11 +509,16 @@ def resolve(report: Report, norm: str) -> None:
         m = _SUBJECT_SKIP.match(opening)
         subj = opening[m.end() if m else 0 :][:40]
         if not subject_of(subj, 7.0, "opening", allow_dept=not title_hit):
-            lead = re.match(r"^(?:19|20)\d\d年(?:度|以来)?[,，]?\s*(?:我|本)[局厅委办部]在([^,，。]{2,40}?)(?:领导|指导)下", opening)
+            lead = re.match(
+                r"^(?:19|20)\d\d年(?:度|以来)?[,，]?\s*(?:我|本)[局厅委办部]在([^,，。]{2,40}?)(?:领导|指导)下",
+                opening,
+            )
             if lead:
                 # 我局在汉中市委、市政府的领导下: the leading 市委 is the department's own
                 occs = occurrences(lead.group(1))
-                if occs and re.match(r"[^,，。、]{0,2}?(?:委|政府|人民政府)", lead.group(1)[occs[0].end :]):
+                if occs and re.match(
+                    r"[^,，。、]{0,2}?(?:委|政府|人民政府)", lead.group(1)[occs[0].end :]
+                ):
                     last, places, _ = _chain_last(occs, lead.group(1))
                     credit(places, 5.0, "department-leadership", last.surface)
     # 4. the page's 发文机构/发布机构
@@ -554,6 +593,8 @@ def resolve(report: Report, norm: str) -> None:
     if department and not jur.name and _is_national_department(department, norm):
         jur = Jurisdiction(NATIONAL, None, "national", [NATIONAL], 0.9, evidence="department")
     department = _complete_department(department, short_prefix, jur)
+    if department is None and jur.name and _SELF_DEPT.search(norm):
+        department = _named_self_department(norm, jur.name)
     report.jurisdiction = jur
     report.department = department
 
@@ -583,7 +624,32 @@ def _generic_zones(surface: str) -> list:
     return list(_zone_words().get(surface, ()))
 
 
-def _complete_department(dept: str | None, short_prefix: str | None, jur: Jurisdiction) -> str | None:
+_SELF_DEPT = re.compile(r"(?:我|本)(?:局|厅|委)(?![员会托])")
+
+
+def _named_self_department(norm: str, place: str) -> str | None:
+    """A report that says 我局 names its bureau elsewhere: the most frequent 〈place〉…局/厅/委员会
+    (成立中山市生态环境局法治建设工作领导小组), else 全市司法行政系统 → 〈place〉司法局."""
+    known = set(_agency_category())
+    found: Counter[str] = Counter()
+    for m in re.finditer(re.escape(place) + r"([\u4e00-\u9fff]{2,12}?(?:局|厅|委员会))", norm):
+        tail = m.group(1)
+        if (
+            any(tail.endswith(a) and len(a) >= 2 for a in known)
+            and _agency_category().get(tail, "department") == "department"
+        ):
+            found[m.group(0)] += 1
+    if found:
+        return found.most_common(1)[0][0]
+    m = re.search(r"[全本][市县区省州]([\u4e00-\u9fff]{2,6}?)行政系统", norm)
+    if m and m.group(1) + "局" in known:
+        return place + m.group(1) + "局"
+    return None
+
+
+def _complete_department(
+    dept: str | None, short_prefix: str | None, jur: Jurisdiction
+) -> str | None:
     """县司法局 in 潼关县's report → 潼关县司法局; 高新区综治局 → 珠海高新区综治局."""
     if not dept or not jur.name:
         return dept
@@ -616,12 +682,14 @@ def _suffix_ok(place, ch: str) -> bool:
 
 
 def _is_national_department(dept: str, norm: str) -> bool:
-    return bool(re.match(r"^[\u4e00-\u9fff]{2,10}(?:部|委员会|总局|署|局)$", dept)) and not re.match(
-        r"^[省市县区镇乡]", dept
-    )
+    return bool(
+        re.match(r"^[\u4e00-\u9fff]{2,10}(?:部|委员会|总局|署|局)$", dept)
+    ) and not re.match(r"^[省市县区镇乡]", dept)
 
 
-def _decide(pool: set[str], ev: dict[str, Evidence], places: dict, surface_of: dict) -> Jurisdiction:
+def _decide(
+    pool: set[str], ev: dict[str, Evidence], places: dict, surface_of: dict
+) -> Jurisdiction:
     gaz = _gazetteer()
     if not pool:
         return Jurisdiction(None, None, None, [], 0.0)
@@ -630,10 +698,14 @@ def _decide(pool: set[str], ev: dict[str, Evidence], places: dict, surface_of: d
     bp = places[best]
     # a more specific place inside the best one with nearly as much subject evidence wins
     ties = [k for k in ranked[1:] if ev[best].score - ev[k].score < 1.0]
-    namesakes = [k for k in ties if places[k].name == bp.name or surface_of.get(k) == surface_of.get(best)]
+    namesakes = [
+        k for k in ties if places[k].name == bp.name or surface_of.get(k) == surface_of.get(best)
+    ]
     second = ev[ranked[1]].score if len(ranked) > 1 else 0.0
     margin = ev[best].score - second
-    strong = any(c in ev[best].clues for c in ("title", "signature", "opening", "issuer", "self-title"))
+    strong = any(
+        c in ev[best].clues for c in ("title", "signature", "opening", "issuer", "self-title")
+    )
     confidence = min(0.99, (0.75 if strong else 0.5) + 0.05 * margin)
     if namesakes:
         cands = [bp] + [places[k] for k in namesakes]

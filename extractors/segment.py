@@ -38,7 +38,9 @@ _PLANS = re.compile(
 _ACHIEVEMENTS = re.compile(
     r"举措|成效|成绩|工作(?:开展)?情况|主要(?:工作|做法)|进展|做法|完成情况|履行.*职责|推进.*情况"
 )
-_PLAN_SENTENCE = re.compile(r"^\s*(?:下一步|今后|未来|(?:20\d\d|明)年[,，]?\s*(?:我[市县区镇乡局省]|全[市县区镇乡省])?将)")
+_PLAN_SENTENCE = re.compile(
+    r"^\s*(?:下一步|今后|未来|(?:20\d\d|明)年[,，]?\s*(?:我[市县区镇乡局省]|全[市县区镇乡省])?将)"
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -98,7 +100,9 @@ def segment(doc: Doc) -> None:
             top = classify_heading(head) or "achievements"
             section = top
         elif level == 2:
-            section = classify_heading(head) if classify_heading(head) in ("problems", "plans") else top
+            section = (
+                classify_heading(head) if classify_heading(head) in ("problems", "plans") else top
+            )
         sec = "plans" if section != "plans" and _PLAN_SENTENCE.match(text) else section
         sentences.append(Sentence(i, s, e, doc.text[s:e], sec))
     doc.sentences = sentences

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyoxigraph
+
 from extractors.pipeline import Runner
 from kg import iri, rdf, vocab
 from kg.curation import Curation
@@ -111,6 +113,7 @@ def build_into(
     bar.close()
 
     _refresh_reference_graphs(store)
+    _refresh_thesaurus(store, curation, fp.get("thesaurus", "none"))
     summary.seconds = time.perf_counter() - t0
     summary.components = runner.stats_dict()
     store.replace_graph(
@@ -138,7 +141,9 @@ def _store_one(
         return
     sentences = {s.id: (s.start, s.end, s.text, s.section) for s in item.sentences}
     try:
-        quads = rdf.report_quads(report, item.facts, sentences, build_id=summary.build_id, fingerprint=fp_hash)
+        quads = rdf.report_quads(
+            report, item.facts, sentences, build_id=summary.build_id, fingerprint=fp_hash
+        )
         store.replace_graph(iri.report_graph(report.id), quads)
     except Exception as exc:  # the report's graph is written in one transaction or not at all
         summary.counts["failed"] += 1
@@ -169,6 +174,24 @@ def _refresh_reference_graphs(store: Store) -> None:
             places[q.key] = q
     store.replace_graph(vocab.GRAPH_GAZETTEER, rdf.jurisdiction_quads(list(places.values()), gaz))
     _refresh_duplicates(store)
+
+
+def _refresh_thesaurus(store: Store, curation: Curation, version: str) -> None:
+    """The program thesaurus (with curation) in its own graph, rewritten when its version changes."""
+    from kg.programs import thesaurus_quads
+
+    rows = store.query(
+        f"""SELECT ?v WHERE {{ GRAPH <{vocab.GRAPH_THESAURUS}> {{
+              <{vocab.GRAPH_THESAURUS}> <{vocab.FZ.version}> ?v }} }}"""
+    ).values()
+    if any(r["v"] == version for r in rows):
+        return
+    quads = thesaurus_quads(curation, vocab.GRAPH_THESAURUS)
+    stamp = pyoxigraph.Quad(
+        vocab.nn(vocab.GRAPH_THESAURUS), vocab.nn(vocab.FZ.version), pyoxigraph.Literal(version),
+        vocab.nn(vocab.GRAPH_THESAURUS),
+    )  # fmt: skip
+    store.replace_graph(vocab.GRAPH_THESAURUS, [*quads, stamp])
 
 
 def _refresh_duplicates(store: Store) -> None:

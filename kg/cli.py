@@ -7,6 +7,7 @@
     kg export --format ttl|nq|trig|jsonld|csv [--output FILE]
     kg validate
     kg eval [--details] [--format table|json]
+    kg programs list | candidates | promote LABEL [--category C] | alias PROGRAM ALIAS
     kg curate reporter REPORT (--code CODE | --name NAME) [--department D] [--year Y]
     kg curate suppress REPORT --kind KIND --label LABEL
     kg curate list
@@ -73,13 +74,30 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     _out(f"store: {st['store']}")
     _out(f"reports: {st['reports']} ({st['canonical_reports']} canonical)   quads: {st['quads']}")
-    _out("facts: " + ", ".join(f"{k} {v}" for k, v in st["facts"].items()) if st["facts"] else "facts: 0")
+    _out(
+        "facts: " + ", ".join(f"{k} {v}" for k, v in st["facts"].items())
+        if st["facts"]
+        else "facts: 0"
+    )
     rows = [
         [r["id"], r["reporter"] or "?", r["code"] or "-", r["level"] or "-", r["department"] or "-",
          str(r["year"] or "-"), r["published"] or "-", r["signed"] or "-", r["duplicate_of"] or "-"]
         for r in st["report_rows"]
     ]  # fmt: skip
-    _print_table(["report", "reporter", "code", "level", "department", "year", "published", "signed", "duplicate_of"], rows)
+    _print_table(
+        [
+            "report",
+            "reporter",
+            "code",
+            "level",
+            "department",
+            "year",
+            "published",
+            "signed",
+            "duplicate_of",
+        ],
+        rows,
+    )
     return 0
 
 
@@ -97,7 +115,11 @@ def cmd_query(args: argparse.Namespace) -> int:
             _err(f"error: SPARQL syntax: {exc}")
             return 2
     if args.format == "json":
-        _out(json.dumps([dict(zip(variables, r, strict=True)) for r in rows], ensure_ascii=False, indent=1))
+        _out(
+            json.dumps(
+                [dict(zip(variables, r, strict=True)) for r in rows], ensure_ascii=False, indent=1
+            )
+        )
     elif args.format == "csv":
         w = csv.writer(sys.stdout)
         w.writerow(variables)
@@ -177,13 +199,58 @@ def cmd_curate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_programs(args: argparse.Namespace) -> int:
+    from kg import programs as prog
+    from kg.curation import Curation, CurationError
+
+    cur = Curation(Path(args.file) if args.file else None)
+    if args.action == "list":
+        rows = [[p["id"].rsplit("/", 1)[-1], p["label"], p.get("category") or "-", str(len(p.get("aliases") or []))]
+                for p in prog.program_list(cur)]  # fmt: skip
+        _print_table(["slug", "label", "category", "aliases"], rows)
+        return 0
+    if args.action == "candidates":
+        from kg.storage import open_store
+
+        with open_store(args.store, read_only=True) as store:
+            cands = prog.candidates_from_store(
+                store, limit=args.limit, min_reports=args.min_reports
+            )
+        if args.format == "json":
+            _out(json.dumps(cands, ensure_ascii=False, indent=1))
+        else:
+            rows = [[c["slug"], c["label"] or "", str(c["reports"]), str(c["frequency"]),
+                     (c["evidence"][0][:60] if c["evidence"] else "")] for c in cands]  # fmt: skip
+            _print_table(["slug", "label", "reports", "mentions", "evidence"], rows)
+        return 0
+    try:
+        if args.action == "promote":
+            d = prog.promote(
+                args.candidate, pref=args.pref, category=args.category, curation=cur, en=args.en
+            )
+        else:
+            d = prog.add_alias(args.program, args.alias, curation=cur)
+    except CurationError as exc:
+        _err(f"error: {exc}")
+        return 2
+    _out(f"stored in {cur.path}: {json.dumps(d, ensure_ascii=False)}")
+    _out("the next `kg build` applies it")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from kg.eval import evaluate
     from kg.settings import PROJECT_ROOT
 
     expected = Path(args.expected or PROJECT_ROOT / "tests/data/expected_facts")
-    texts = [Path(t) for t in args.texts] if args.texts else [PROJECT_ROOT / "seeds", PROJECT_ROOT / "tests/data/corpus"]
-    manifest = Path(args.manifest) if args.manifest else PROJECT_ROOT / "tests/data/corpus/SOURCES.tsv"
+    texts = (
+        [Path(t) for t in args.texts]
+        if args.texts
+        else [PROJECT_ROOT / "seeds", PROJECT_ROOT / "tests/data/corpus"]
+    )
+    manifest = (
+        Path(args.manifest) if args.manifest else PROJECT_ROOT / "tests/data/corpus/SOURCES.tsv"
+    )
     res = evaluate(expected, texts, manifest if manifest.exists() else None)
     if args.format == "json":
         if not args.details:
@@ -198,8 +265,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         rows.append([kind, f"{k['precision']:.3f}", f"{k['recall']:.3f}", f"{k['f1']:.3f}",
                      f"{k['right']}/{k['counted']}", f"{k['found']}/{k['expected']}"])  # fmt: skip
     _print_table(["kind", "precision", "recall", "F1", "right/groups", "found/expected"], rows)
-    _out(f"document role accuracy: {res['document_role']}   metric subject accuracy: {res['metric_subject']}")
-    _out(f"reporter accuracy: {res['reporter']}   year accuracy: {res['year']}   offsets reproduce mentions: {res['offsets_ok']}")
+    _out(
+        f"document role accuracy: {res['document_role']}   metric subject accuracy: {res['metric_subject']}"
+    )
+    _out(
+        f"reporter accuracy: {res['reporter']}   year accuracy: {res['year']}   offsets reproduce mentions: {res['offsets_ok']}"
+    )
     if args.details:
         for f in res["per_file"]:
             _out(f"\n== {f['source']}")
@@ -221,7 +292,9 @@ def _print_table(header: list[str], rows: list[list[str]]) -> None:
     cols = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(header)]
 
     def fmt(cells: list[str]) -> str:
-        return "  ".join(c + " " * (w - width(c)) for c, w in zip(cells, cols, strict=True)).rstrip()
+        return "  ".join(
+            c + " " * (w - width(c)) for c, w in zip(cells, cols, strict=True)
+        ).rstrip()
 
     _out(fmt(header))
     _out("  ".join("-" * w for w in cols))
@@ -231,11 +304,15 @@ def _print_table(header: list[str], rows: list[list[str]]) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kg", description="fazhi-kg: build and query the 法治政府建设 knowledge graph")
+    p = argparse.ArgumentParser(
+        prog="kg", description="fazhi-kg: build and query the 法治政府建设 knowledge graph"
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     def store_opt(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--store", help="store directory (default $KG_STORE, else data/kg under the project)")
+        sp.add_argument(
+            "--store", help="store directory (default $KG_STORE, else data/kg under the project)"
+        )
 
     sp = sub.add_parser("extract", help="print one JSON object per input file (JSON Lines)")
     sp.add_argument("paths", nargs="+")
@@ -262,20 +339,55 @@ def _parser() -> argparse.ArgumentParser:
     sp.set_defaults(fn=cmd_query)
 
     sp = sub.add_parser("export", help="dump the whole dataset, or the facts as CSV")
-    sp.add_argument("--format", choices=["ttl", "nq", "trig", "jsonld", "csv"], default="nq",
-                    help="csv: one row per fact with its sentence and source URL")
+    sp.add_argument(
+        "--format",
+        choices=["ttl", "nq", "trig", "jsonld", "csv"],
+        default="nq",
+        help="csv: one row per fact with its sentence and source URL",
+    )
     sp.add_argument("--output", "-o")
     store_opt(sp)
     sp.set_defaults(fn=cmd_export)
 
-    sp = sub.add_parser("validate", help="SHACL-validate the stored graph against ontology/shapes.ttl")
+    sp = sub.add_parser(
+        "validate", help="SHACL-validate the stored graph against ontology/shapes.ttl"
+    )
     store_opt(sp)
     sp.set_defaults(fn=cmd_validate)
 
+    sp = sub.add_parser("programs", help="the program thesaurus: list, candidates, promote, alias")
+    sp.add_argument("--file", help="curation overlay (default data/curation/decisions.jsonl)")
+    psub = sp.add_subparsers(dest="action", required=True)
+    psub.add_parser("list", help="curated programs (thesaurus + promoted)")
+    c = psub.add_parser(
+        "candidates", help="candidate programs in the store, with frequency and evidence"
+    )
+    c.add_argument("--limit", type=int)
+    c.add_argument("--min-reports", type=int, default=1)
+    c.add_argument("--format", choices=["table", "json"], default="table")
+    store_opt(c)
+    c = psub.add_parser("promote", help="make a candidate a curated program")
+    c.add_argument("candidate", help="the candidate's label (or slug with --pref)")
+    c.add_argument("--pref", help="the curated name (default: the candidate's label)")
+    c.add_argument("--category")
+    c.add_argument("--en", help="English label")
+    c = psub.add_parser("alias", help="add an alias to a curated program")
+    c.add_argument("program", help="program id, slug or name")
+    c.add_argument("alias")
+    sp.set_defaults(fn=cmd_programs)
+
     sp = sub.add_parser("eval", help="score extraction against hand-made expected facts (FACTS.md)")
-    sp.add_argument("--expected", help="folder of expected-facts JSON (default tests/data/expected_facts)")
-    sp.add_argument("--texts", nargs="+", help="folders holding the texts (default seeds/ and tests/data/corpus/)")
-    sp.add_argument("--manifest", help="manifest for the texts (default tests/data/corpus/SOURCES.tsv)")
+    sp.add_argument(
+        "--expected", help="folder of expected-facts JSON (default tests/data/expected_facts)"
+    )
+    sp.add_argument(
+        "--texts",
+        nargs="+",
+        help="folders holding the texts (default seeds/ and tests/data/corpus/)",
+    )
+    sp.add_argument(
+        "--manifest", help="manifest for the texts (default tests/data/corpus/SOURCES.tsv)"
+    )
     sp.add_argument("--format", choices=["table", "json"], default="table")
     sp.add_argument("--details", action="store_true", help="list wrong and missed items per file")
     sp.set_defaults(fn=cmd_eval)

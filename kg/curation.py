@@ -12,6 +12,10 @@ Decision kinds (``op``):
   path>", "code": "210881" | null, "name": "…", "department": "…" | null, "year": 2024 | null}``
 - ``suppress``: drop a false fact: ``{"op": "suppress", "report": "<id>", "kind": "program",
   "label": "…"}`` (applied to extraction output; the extraction issue adds more kinds)
+- ``promote``: make a candidate program curated: ``{"op": "promote", "label": "<candidate term>",
+  "slug": "…", "pref": "…" | null, "category": "…" | null}``; ``alias``: one more name for a
+  program: ``{"op": "alias", "program": "<program IRI, slug or label>", "alias": "…"}``. Both are
+  applied by ``extractors.thesaurus.load`` (see ``kg.programs``), not per report.
 
 >>> import tempfile, pathlib
 >>> c = Curation(pathlib.Path(tempfile.mkdtemp()) / "decisions.jsonl")
@@ -37,6 +41,9 @@ __all__ = ["Curation", "CurationError", "OPS"]
 OPS = {
     "reporter": ("report",),
     "suppress": ("report", "kind", "label"),
+    # program thesaurus decisions (applied by extractors.thesaurus.load, not per report):
+    "promote": ("label",),  # {"label": candidate term, "slug", "pref", "category", "en"}
+    "alias": ("program", "alias"),  # {"program": program IRI, slug or label, "alias": name}
 }
 
 
@@ -85,7 +92,9 @@ class Curation:
     @staticmethod
     def _check(d: dict[str, Any]) -> None:
         if not isinstance(d, dict) or d.get("op") not in OPS:
-            raise CurationError(f"unknown decision op {d.get('op') if isinstance(d, dict) else d!r}; known: {', '.join(OPS)}")
+            raise CurationError(
+                f"unknown decision op {d.get('op') if isinstance(d, dict) else d!r}; known: {', '.join(OPS)}"
+            )
         missing = [k for k in OPS[d["op"]] if not d.get(k)]
         if missing:
             raise CurationError(f"decision {d['op']!r} lacks {', '.join(missing)}")
@@ -107,6 +116,10 @@ class Curation:
     def _for(self, report: Report | str, op: str) -> list[dict[str, Any]]:
         keys = {report} if isinstance(report, str) else {report.id, report.source, report.url}
         return [d for d in self.decisions if d["op"] == op and d["report"] in keys]
+
+    def program_decisions(self) -> list[dict[str, Any]]:
+        """The ``promote`` and ``alias`` decisions, in order (the thesaurus applies them)."""
+        return [d for d in self.decisions if d["op"] in ("promote", "alias")]
 
     def reporter_fix(self, report: Report | str) -> dict[str, Any] | None:
         found = self._for(report, "reporter")

@@ -102,13 +102,23 @@ class Score:
 # --------------------------------------------------------------------------- grouped kinds
 
 
-def _score_groups(facts: list[dict], expected: list[dict], optional: list[dict], key: str) -> tuple[Score, list]:
+def _score_groups(
+    facts: list[dict], expected: list[dict], optional: list[dict], key: str
+) -> tuple[Score, list]:
     groups: dict[str, list[dict]] = {}
     for f in facts:
         groups.setdefault(norm(f.get(key) or f.get("label")), []).append(f)
 
     def names(item: dict) -> list[str]:
-        return [n for n in (norm(item.get("mention")), norm(item.get("canonical")), norm(item.get("title"))) if n]
+        return [
+            n
+            for n in (
+                norm(item.get("mention")),
+                norm(item.get("canonical")),
+                norm(item.get("title")),
+            )
+            if n
+        ]
 
     exp_names = [names(e) for e in expected]
     opt_names = [names(e) for e in optional]
@@ -117,7 +127,9 @@ def _score_groups(facts: list[dict], expected: list[dict], optional: list[dict],
     wrong: list[str] = []
     for label, members in groups.items():
         cands = {label, *(norm(m.get("mention")) for m in members)}
-        hit = [i for i, ns in enumerate(exp_names) if any(_contains(c, n) for c in cands for n in ns)]
+        hit = [
+            i for i, ns in enumerate(exp_names) if any(_contains(c, n) for c in cands for n in ns)
+        ]
         if hit:
             sc.right += 1
             sc.counted += 1
@@ -141,7 +153,9 @@ def _score_roles(facts: list[dict], expected: list[dict]) -> tuple[int, int]:
         t = norm(e.get("title"))
         # the first fact with this very title; else the first whose title contains it or is
         # contained in it (an outer title must not take the role of a title nested inside it)
-        first = next((f for f in ordered if norm(f.get("title") or f.get("label")) == t), None) or next(
+        first = next(
+            (f for f in ordered if norm(f.get("title") or f.get("label")) == t), None
+        ) or next(
             (f for f in ordered if _contains(norm(f.get("title") or f.get("label")), t)), None
         )
         if first is None:
@@ -197,13 +211,17 @@ def _metric_match(f: dict, e: dict, text: str) -> bool:
     return any(s < fe and fs < e_ for s, e_ in _spans(text, e.get("mention", "")))
 
 
-def _score_metrics(facts: list[dict], expected: list[dict], optional: list[dict], text: str) -> tuple[Score, list]:
+def _score_metrics(
+    facts: list[dict], expected: list[dict], optional: list[dict], text: str
+) -> tuple[Score, list]:
     sc = Score(expected=len(expected))
     used = [False] * len(expected)
     subj_right = subj_total = 0
     notes: list = []
     for f in sorted(facts, key=lambda x: x.get("start", 0)):
-        i = next((i for i, e in enumerate(expected) if not used[i] and _metric_match(f, e, text)), None)
+        i = next(
+            (i for i, e in enumerate(expected) if not used[i] and _metric_match(f, e, text)), None
+        )
         if i is not None:
             used[i] = True
             sc.right += 1
@@ -230,7 +248,9 @@ def _score_metrics(facts: list[dict], expected: list[dict], optional: list[dict]
 
 def reporter_right(report: dict, expected: dict) -> bool:
     """FACTS.md: name, last path element or department is the expected name or ends with it."""
-    en, efull, edept = (_norm_reporter(expected.get(k)) for k in ("name", "full_name", "department"))
+    en, efull, edept = (
+        _norm_reporter(expected.get(k)) for k in ("name", "full_name", "department")
+    )
     j = report.get("jurisdiction") or {}
     for g in (_norm_reporter(j.get("name")), _norm_reporter((j.get("path") or [""])[-1]),
               _norm_reporter(report.get("department"))):  # fmt: skip
@@ -257,11 +277,18 @@ def score_report(out: dict, exp: dict) -> dict[str, Any]:
         ("agency", "label", "agencies", None),
         ("document", "title", "documents", None),
     ):
-        sc, notes = _score_groups(by_kind.get(kind, []), exp.get(exp_key) or [], exp.get(opt_key) or [] if opt_key else [], key)
+        sc, notes = _score_groups(
+            by_kind.get(kind, []),
+            exp.get(exp_key) or [],
+            exp.get(opt_key) or [] if opt_key else [],
+            key,
+        )
         res[kind] = sc
         res["details"][kind] = notes
     res["role"] = _score_roles(by_kind.get("document", []), exp.get("documents") or [])
-    sc, notes = _score_metrics(by_kind.get("metric", []), exp.get("metrics") or [], exp.get("metrics_optional") or [], text)
+    sc, notes = _score_metrics(
+        by_kind.get("metric", []), exp.get("metrics") or [], exp.get("metrics_optional") or [], text
+    )
     res["metric"] = sc
     res["details"]["metric"] = notes
     rep = exp.get("reporter") or {}
@@ -300,7 +327,9 @@ def evaluate(
         src = Path(e["source"]).name
         hit = next((d / src for d in dirs if (d / src).exists()), None)
         if hit is None:
-            raise FileNotFoundError(f"{expected_dir}: no text for source {e['source']!r} in {', '.join(map(str, dirs))}")
+            raise FileNotFoundError(
+                f"{expected_dir}: no text for source {e['source']!r} in {', '.join(map(str, dirs))}"
+            )
         paths.append(hit)
     totals = {k: Score() for k in ("program", "agency", "document", "metric")}
     role = [0, 0]

@@ -76,6 +76,9 @@ def process(
     """
     runner = runner or Runner()
     curation = curation or Curation()
+    from extractors.thesaurus import set_curation
+
+    set_curation(curation.path)  # promoted programs and aliases come from the same overlay
     entries = load_manifest(manifest) if manifest else None
     items: list[Processed] = []
     for arg in paths:

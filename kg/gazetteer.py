@@ -92,7 +92,17 @@ _SUFFIXES = {
     "province": ("特别行政区", "自治区", "省", "市"),
     "prefecture": ("自治州", "地区", "盟", "市"),
     "county": (
-        "行政委员会", "自治县", "自治旗", "林区", "特区", "矿区", "新区", "县", "区", "旗", "市",
+        "行政委员会",
+        "自治县",
+        "自治旗",
+        "林区",
+        "特区",
+        "矿区",
+        "新区",
+        "县",
+        "区",
+        "旗",
+        "市",
     ),
     "township": ("街道办事处", "街道", "苏木", "镇", "乡", "地区", "办事处"),
 }
@@ -101,7 +111,9 @@ _ETHNIC_AFTER = ("自治区", "自治州", "自治县", "自治旗", "乡", "苏
 _ETHNIC_TAIL = re.compile(f"^(.{{2,}}?)(?:{_ETHNIC}族?)+$")
 
 # County stems that are positional words, not names: no short form (市中区 -> not 市中).
-_GENERIC_STEM = re.compile(r"^(?:市.|[城郊][东南西北中关区]|[东南西北中][城郊关]|新城|老城|城关|城郊)$")
+_GENERIC_STEM = re.compile(
+    r"^(?:市.|[城郊][东南西北中关区]|[东南西北中][城郊关]|新城|老城|城关|城郊)$"
+)
 
 # County stems that are ordinary words in report prose (公安 in 公安机关, 资源 in 自然资源, 合作,
 # 和平, 新建, 商城 ...): no short form, the full name (公安县) still matches. Picked by hand from the
@@ -129,7 +141,10 @@ _GENERIC_NAME = re.compile(
 
 _ZONE_LIKE = re.compile("(?:开发区|产业园区)$")
 _ZONE_ABBREV = (
-    (re.compile("(?:高新技术产业开发区|高新技术开发区|高技术产业开发区|高新技术产业园区)$"), "高新区"),
+    (
+        re.compile("(?:高新技术产业开发区|高新技术开发区|高技术产业开发区|高新技术产业园区)$"),
+        "高新区",
+    ),
     (re.compile("(?:经济技术开发区|经济开发区)$"), "经开区"),
 )
 
@@ -169,7 +184,9 @@ def _zone_variants(
     forms = [name]
     if name.endswith("管委会"):
         forms.append(name[:-3])
-    city_stem = _short_form(city.name, "prefecture") if city and city.level == "prefecture" else None
+    city_stem = (
+        _short_form(city.name, "prefecture") if city and city.level == "prefecture" else None
+    )
     anchors = [a for a in (city_stem, county and _short_form(county.name, "county")) if a]
     if province is not None and anchors:
         prefixes = (province.name, _short_form(province.name, "province") or province.name)
@@ -286,8 +303,14 @@ class Gazetteer:
             if current:
                 keys = [_pad(c) if c.isdigit() else c for c in current]
                 rec = Place(
-                    code, name, level, parent, f"former:{code or name}", aliases,
-                    row.get("valid_from") or None, row.get("valid_to") or None,
+                    code,
+                    name,
+                    level,
+                    parent,
+                    f"former:{code or name}",
+                    aliases,
+                    row.get("valid_from") or None,
+                    row.get("valid_to") or None,
                 )
                 for k in keys:
                     self._formers.setdefault(k, []).append(rec)
@@ -352,8 +375,9 @@ class Gazetteer:
         by_level: dict[str, list[Place]] = {}
         for p in self._places.values():
             by_level.setdefault(p.level, []).append(p)
-        ordered = [p for lv in sorted(by_level, key=lambda x: _LEVEL_RANK.get(x, 9))
-                   for p in by_level[lv]]
+        ordered = [
+            p for lv in sorted(by_level, key=lambda x: _LEVEL_RANK.get(x, 9)) for p in by_level[lv]
+        ]
         entries: list[tuple[str, Place, str]] = [(p.name, p, "name") for p in ordered]
         entries += [(a, p, "alias") for p in ordered for a in p.aliases]
         for lv in ("county", "township"):
@@ -507,9 +531,7 @@ class Gazetteer:
             for p, k in self._surface_places(s, lst):
                 yield s, p, k
 
-    def _surface_places(
-        self, s: str, lst: list[tuple[Place, str]]
-    ) -> list[tuple[Place, str]]:
+    def _surface_places(self, s: str, lst: list[tuple[Place, str]]) -> list[tuple[Place, str]]:
         if s in self._generic:
             return [(p, k) for p, k in lst if k != "name"]
         return lst
@@ -520,8 +542,9 @@ class Gazetteer:
                 if self._ac is None:
                     import ahocorasick_rs
 
-                    pats = sorted(s for s, lst in self._surf.items()
-                                  if self._surface_places(s, lst))
+                    pats = sorted(
+                        s for s, lst in self._surf.items() if self._surface_places(s, lst)
+                    )
                     self._ac_surfaces = pats
                     self._ac = ahocorasick_rs.AhoCorasick(
                         pats, matchkind=ahocorasick_rs.MatchKind.Standard
@@ -603,8 +626,9 @@ class Gazetteer:
                             i, j = _stem_span(p, None)
                         keys = {"".join(parts[i:j]), "".join(parts)}
                         if p.level == "zone":  # zones are also found by their short forms
-                            keys.update(self._runtime_syllables(a).replace(" ", "")
-                                        for a in p.aliases)
+                            keys.update(
+                                self._runtime_syllables(a).replace(" ", "") for a in p.aliases
+                            )
                         for k in keys:
                             k = k.replace("-", "")
                             if k:

@@ -12,7 +12,15 @@ from typing import Any
 from kg.store import SelectResult, Store, python_value
 from kg.vocab import DCTERMS, ENUM_VALUE, FZ, GRAPH_DUPLICATES, SPARQL_PREFIXES
 
-__all__ = ["FACTS_QUERY", "REPORTS_QUERY", "facts_rows", "reports", "run_select", "stats", "write_facts_csv"]
+__all__ = [
+    "FACTS_QUERY",
+    "REPORTS_QUERY",
+    "facts_rows",
+    "reports",
+    "run_select",
+    "stats",
+    "write_facts_csv",
+]
 
 REPORTS_QUERY = f"""
 SELECT ?id ?reporter ?code ?lv ?department ?year ?published ?signed ?url ?canonical WHERE {{
@@ -87,10 +95,10 @@ def run_select(store: Store, sparql: str) -> tuple[list[str], list[list[Any]]]:
         return ["ask"], [[result]]
     if not isinstance(result, SelectResult):
         return ["subject", "predicate", "object"], [
-            [python_value(t.subject), python_value(t.predicate), python_value(t.object)] for t in result
+            [python_value(t.subject), python_value(t.predicate), python_value(t.object)]
+            for t in result
         ]
     return list(result.variables), [list(r.values()) for r in result.values()]
-
 
 
 FACTS_QUERY = f"""
@@ -119,7 +127,12 @@ SELECT ?report ?url ?reporter ?year ?type ?label ?title ?subject ?value ?unit ?s
 }} ORDER BY ?report ?start
 """
 
-_KINDS = {FZ.Program: "program", FZ.Agency: "agency", FZ.Document: "document", FZ.MetricObservation: "metric"}
+_KINDS = {
+    FZ.Program: "program",
+    FZ.Agency: "agency",
+    FZ.Document: "document",
+    FZ.MetricObservation: "metric",
+}
 FACT_COLUMNS = ["report", "url", "reporter", "year", "kind", "label", "value", "unit", "mention",
                 "start", "end", "section", "negated", "component", "confidence", "sentence"]  # fmt: skip
 

@@ -434,8 +434,13 @@ def report_quads(
             if role == "issued" and not issuer:
                 issuer = report.department or (j.name if j else None)
                 inferred = issuer is not None
+            # identity from the canonical title (alias table applied: 民法典 = 中华人民共和国民法典)
             ent = document_iri(
-                title, issuer, role=role, issuer_inferred=inferred, doc_kind=doc_kind
+                str(a.get("canonical") or title),
+                issuer,
+                role=role,
+                issuer_inferred=inferred,
+                doc_kind=doc_kind,
             )
             if ent not in described:
                 described.add(ent)

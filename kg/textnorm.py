@@ -94,7 +94,9 @@ class View:
         if end <= start:
             s = self.src(start)
             return s, s
-        return self.src(start), self.offsets[end - 1] + 1 if end - 1 < len(self.offsets) else self.source_len
+        return self.src(start), self.offsets[end - 1] + 1 if end - 1 < len(
+            self.offsets
+        ) else self.source_len
 
 
 def normalize_view(text: str) -> View:
@@ -111,4 +113,3 @@ def normalize_view(text: str) -> View:
         pieces.append(piece)
         offsets.extend([i] * len(piece))
     return View("".join(pieces), len(text), offsets)
-

@@ -37,7 +37,9 @@ def main() -> None:
     from extractors.pipeline import Runner
     from kg.extract import process
 
-    sources = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests/data/corpus").glob("*.txt"))
+    sources = sorted((ROOT / "seeds").glob("*.txt")) + sorted(
+        (ROOT / "tests/data/corpus").glob("*.txt")
+    )
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     try:
         files = []
@@ -52,7 +54,9 @@ def main() -> None:
         jieba.setLogLevel(60)
         jieba.initialize()
         runner = Runner()
-        list(process([files[0]], runner=runner, link_duplicates=False))  # warm-up: gazetteer, automata
+        list(
+            process([files[0]], runner=runner, link_duplicates=False)
+        )  # warm-up: gazetteer, automata
 
         def run_pipeline() -> tuple[float, int]:
             t0 = time.perf_counter()

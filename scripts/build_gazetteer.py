@@ -204,8 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     if pkg_json.exists():
         meta = json.loads(pkg_json.read_text(encoding="utf-8"))
         if (meta.get("name"), meta.get("version")) != (PACKAGE, VERSION):
-            print(f"warning: expected {PACKAGE}@{VERSION}, got {meta.get('name')}@"
-                  f"{meta.get('version')}", file=sys.stderr)
+            print(
+                f"warning: expected {PACKAGE}@{VERSION}, got {meta.get('name')}@"
+                f"{meta.get('version')}",
+                file=sys.stderr,
+            )
     tgz = args.tarball
     if tgz is None:
         guess = dist.parent.parent / f"{PACKAGE}-{VERSION}.tgz"

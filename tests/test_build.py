@@ -69,7 +69,9 @@ def test_reingest_unchanged_changed_and_untouched(seeds_dir, curation):
     assert again.counts == {"ok": 0, "unchanged": 5, "replaced": 0, "failed": 0}
 
     target = seeds_dir / "000_4ee9ce8ba8ed3195.txt"
-    target.write_text(target.read_text(encoding="utf-8") + "\n补充说明:全年办结案件12件。", encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8") + "\n补充说明:全年办结案件12件。", encoding="utf-8"
+    )
     changed = build_into(store, [seeds_dir], curation=curation, progress=False)
     assert changed.counts == {"ok": 1, "unchanged": 4, "replaced": 1, "failed": 0}
     after = {rid: _graph_quads(store, rid) for rid in stored_reports(store)}
@@ -83,7 +85,9 @@ def test_reingest_unchanged_changed_and_untouched(seeds_dir, curation):
 def test_curation_rebuilds_only_its_report(seeds_dir, curation):
     store = OxigraphStore(None)
     build_into(store, [seeds_dir], curation=curation, progress=False)
-    curation.add({"op": "reporter", "report": "001_d3d407bf22a21093.txt", "code": "520221", "year": 2023})
+    curation.add(
+        {"op": "reporter", "report": "001_d3d407bf22a21093.txt", "code": "520221", "year": 2023}
+    )
     res = build_into(store, [seeds_dir], curation=Curation(curation.path), progress=False)
     assert res.counts["replaced"] == 1 and res.counts["unchanged"] == 4
     row = {r["id"]: r for r in reports(store)}["001_d3d407bf22a21093.txt"]
@@ -177,7 +181,10 @@ def test_killed_build_process_on_disk(tmp_path):
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     out = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "stats", "--format", "json"], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "kg.cli", "stats", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     import json
 

@@ -32,7 +32,15 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_extract_contract(capsys):
-    code, out, err = run(capsys, "extract", *map(str, SEEDS + CORPUS), "--manifest", str(MANIFEST), "--format", "jsonl")
+    code, out, err = run(
+        capsys,
+        "extract",
+        *map(str, SEEDS + CORPUS),
+        "--manifest",
+        str(MANIFEST),
+        "--format",
+        "jsonl",
+    )
     assert code == 0, err
     lines = out.splitlines()
     assert len(lines) == len(SEEDS) + len(CORPUS)
@@ -51,7 +59,14 @@ def test_extract_contract(capsys):
             assert re.fullmatch(r"\d{12}", j["code"])
             assert j["path"][-1] == j["name"]
         if j["level"] is not None:
-            assert j["level"] in ("national", "province", "prefecture", "county", "township", "zone")
+            assert j["level"] in (
+                "national",
+                "province",
+                "prefecture",
+                "county",
+                "township",
+                "zone",
+            )
         for f in obj["facts"]:
             assert rep["text"][f["start"] : f["end"]] == f["mention"]
         if "corpus" in obj["source"]:
@@ -80,7 +95,13 @@ def test_build_stats_query_export_validate(capsys, tmp_path):
     assert "reports: 5" in out and "盖州市" in out and "210881000000" in out and "2022" in out
     code, out, _ = run(capsys, "stats", "--format", "json")
     st = json.loads(out)
-    assert {r["reporter"] for r in st["report_rows"]} == {"盖州市", "大河镇", "济宁太白湖新区", "清远市", "保定市"}
+    assert {r["reporter"] for r in st["report_rows"]} == {
+        "盖州市",
+        "大河镇",
+        "济宁太白湖新区",
+        "清远市",
+        "保定市",
+    }
 
     q = "SELECT ?name ?year WHERE { ?r a fz:Report ; fz:reporterName ?name ; fz:year ?year } ORDER BY ?year ?name"
     code, out, _ = run(capsys, "query", q, "--format", "csv")
@@ -107,7 +128,9 @@ def test_curate_reporter_fix_survives_rebuild(capsys, tmp_path):
     d.mkdir()
     shutil.copyfile(SEEDS[1], d / "a.txt")
     assert run(capsys, "build", str(d), "--no-progress")[0] == 0
-    code, out, _ = run(capsys, "curate", "reporter", "a.txt", "--code", "520201101", "--department", "大河镇司法所")
+    code, out, _ = run(
+        capsys, "curate", "reporter", "a.txt", "--code", "520201101", "--department", "大河镇司法所"
+    )
     assert code == 0 and "decisions.jsonl" in out
     code, out, _ = run(capsys, "build", str(d), "--no-progress")
     assert "1 replaced" in out

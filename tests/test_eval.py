@@ -9,7 +9,14 @@ TEXT = "市法院新收行政诉讼案件68件,审结66件。推行“首违不�
 
 def _fact(kind, label, mention, **kw):
     start = TEXT.index(mention)
-    return {"kind": kind, "label": label, "mention": mention, "start": start, "end": start + len(mention), **kw}
+    return {
+        "kind": kind,
+        "label": label,
+        "mention": mention,
+        "start": start,
+        "end": start + len(mention),
+        **kw,
+    }
 
 
 def test_norm_removes_glosses_quotes_brackets_and_converts():
@@ -18,7 +25,11 @@ def test_norm_removes_glosses_quotes_brackets_and_converts():
 
 def test_groups_precision_recall_and_optional():
     out = {
-        "report": {"text": TEXT, "jurisdiction": {"name": "盖州市", "path": ["辽宁省", "营口市", "盖州市"]}, "year": 2024},
+        "report": {
+            "text": TEXT,
+            "jurisdiction": {"name": "盖州市", "path": ["辽宁省", "营口市", "盖州市"]},
+            "year": 2024,
+        },
         "facts": [
             _fact("program", "首违不罚", "首违不罚"),
             _fact("program", "一村(社区)一法律顾问", "一社区(村)一法律顾问"),
@@ -46,16 +57,42 @@ def test_metrics_one_to_one_with_units_and_subjects():
     out = {
         "report": {"text": TEXT},
         "facts": [
-            _fact("metric", "行政诉讼案件", "新收行政诉讼案件68件", subject="行政诉讼案件", value=68, unit="件"),
-            _fact("metric", "行政诉讼案件", "审结66件", subject="行政诉讼案件", value=66, unit="件"),
-            _fact("metric", "调解纠纷案件", "调解纠纷案件4727起", subject="纠纷", value=0.4727, unit="万起"),
+            _fact(
+                "metric",
+                "行政诉讼案件",
+                "新收行政诉讼案件68件",
+                subject="行政诉讼案件",
+                value=68,
+                unit="件",
+            ),
+            _fact(
+                "metric", "行政诉讼案件", "审结66件", subject="行政诉讼案件", value=66, unit="件"
+            ),
+            _fact(
+                "metric",
+                "调解纠纷案件",
+                "调解纠纷案件4727起",
+                subject="纠纷",
+                value=0.4727,
+                unit="万起",
+            ),
         ],
     }
     exp = {
         "metrics": [
-            {"mention": "新收行政诉讼案件68件", "subject": "行政诉讼案件", "value": 68, "unit": "件"},
+            {
+                "mention": "新收行政诉讼案件68件",
+                "subject": "行政诉讼案件",
+                "value": 68,
+                "unit": "件",
+            },
             {"mention": "审结66件", "subject": "行政诉讼案件", "value": 66, "unit": "件"},
-            {"mention": "调解纠纷案件4727起", "subject": "调解纠纷案件", "value": 4727, "unit": "起"},
+            {
+                "mention": "调解纠纷案件4727起",
+                "subject": "调解纠纷案件",
+                "value": 4727,
+                "unit": "起",
+            },
         ]
     }
     r = score_report(out, exp)
@@ -80,9 +117,14 @@ def test_document_role_is_scored_on_first_matching_fact():
 def test_reporter_rules():
     rep = {"jurisdiction": {"name": "东城区", "path": ["北京市", "东城区"]}, "department": None}
     assert reporter_right(rep, {"name": "东城区", "full_name": "北京市东城区"})
-    rep = {"jurisdiction": {"name": "遂宁市", "path": ["四川省", "遂宁市"]}, "department": "遂宁市司法局"}
+    rep = {
+        "jurisdiction": {"name": "遂宁市", "path": ["四川省", "遂宁市"]},
+        "department": "遂宁市司法局",
+    }
     assert reporter_right(rep, {"name": "遂宁市", "department": "遂宁市司法局"})
     rep = {"jurisdiction": {"name": "营口市", "path": ["辽宁省", "营口市"]}, "department": None}
     assert not reporter_right(rep, {"name": "盖州市", "full_name": "盖州市"})
     rep = {"jurisdiction": {"name": "济宁太白湖新区", "path": []}, "department": None}
-    assert reporter_right(rep, {"name": "济宁太白湖新区管委会", "full_name": "济宁太白湖新区管委会"})
+    assert reporter_right(
+        rep, {"name": "济宁太白湖新区管委会", "full_name": "济宁太白湖新区管委会"}
+    )

@@ -152,14 +152,18 @@ def test_reporter_cases(case):
     from kg.model import Report
 
     text, meta = clean_text(case["text"])
-    rep = Report(id=case["id"], version="", source=case["id"], text=text, url=case.get("url"), meta=meta)
+    rep = Report(
+        id=case["id"], version="", source=case["id"], text=text, url=case.get("url"), meta=meta
+    )
     Runner().run(rep)
     exp, j, d = case["expected"], rep.jurisdiction, rep.to_dict()
     if exp["determined"]:
         assert name_matches(d, exp), (exp, d["jurisdiction"], rep.department)
         if exp.get("ambiguous"):
             assert j.code is None, j
-            assert {c.code for c in j.candidates} == {x.ljust(12, "0") for x in exp["candidates"]}, j
+            assert {c.code for c in j.candidates} == {
+                x.ljust(12, "0") for x in exp["candidates"]
+            }, j
         elif exp.get("code"):
             assert j.code == exp["code"].ljust(12, "0"), j
             assert j.level == exp["level"], j
