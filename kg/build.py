@@ -113,7 +113,15 @@ def build_into(
     bar.close()
 
     _refresh_reference_graphs(store)
-    _refresh_thesaurus(store, curation, fp.get("thesaurus", "none"))
+    from kg.programs import thesaurus_quads
+
+    _refresh_static(
+        store,
+        vocab.GRAPH_THESAURUS,
+        fp.get("thesaurus", "none"),
+        lambda: thesaurus_quads(curation, vocab.GRAPH_THESAURUS),
+    )
+    _refresh_static(store, vocab.GRAPH_ONTOLOGY, _ontology_version(), _ontology_quads)
     summary.seconds = time.perf_counter() - t0
     summary.components = runner.stats_dict()
     store.replace_graph(
@@ -176,22 +184,33 @@ def _refresh_reference_graphs(store: Store) -> None:
     _refresh_duplicates(store)
 
 
-def _refresh_thesaurus(store: Store, curation: Curation, version: str) -> None:
-    """The program thesaurus (with curation) in its own graph, rewritten when its version changes."""
-    from kg.programs import thesaurus_quads
-
+def _refresh_static(store: Store, graph: str, version: str, make_quads) -> None:
+    """Rewrite a reference graph (thesaurus, ontology) only when its version changed."""
     rows = store.query(
-        f"""SELECT ?v WHERE {{ GRAPH <{vocab.GRAPH_THESAURUS}> {{
-              <{vocab.GRAPH_THESAURUS}> <{vocab.FZ.version}> ?v }} }}"""
+        f"""SELECT ?v WHERE {{ GRAPH <{graph}> {{ <{graph}> <{vocab.FZ.version}> ?v }} }}"""
     ).values()
     if any(r["v"] == version for r in rows):
         return
-    quads = thesaurus_quads(curation, vocab.GRAPH_THESAURUS)
-    stamp = pyoxigraph.Quad(
-        vocab.nn(vocab.GRAPH_THESAURUS), vocab.nn(vocab.FZ.version), pyoxigraph.Literal(version),
-        vocab.nn(vocab.GRAPH_THESAURUS),
-    )  # fmt: skip
-    store.replace_graph(vocab.GRAPH_THESAURUS, [*quads, stamp])
+    g = vocab.nn(graph)
+    stamp = pyoxigraph.Quad(g, vocab.nn(vocab.FZ.version), pyoxigraph.Literal(version), g)
+    store.replace_graph(graph, [*make_quads(), stamp])
+
+
+def _ontology_quads() -> list:
+    from kg.settings import PROJECT_ROOT
+
+    g = vocab.nn(vocab.GRAPH_ONTOLOGY)
+    data = (PROJECT_ROOT / "ontology" / "fazhi.ttl").read_bytes()
+    return [
+        pyoxigraph.Quad(q.subject, q.predicate, q.object, g)
+        for q in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE)
+    ]
+
+
+def _ontology_version() -> str:
+    from kg.settings import PROJECT_ROOT
+
+    return hashlib.sha256((PROJECT_ROOT / "ontology" / "fazhi.ttl").read_bytes()).hexdigest()[:16]
 
 
 def _refresh_duplicates(store: Store) -> None:

@@ -22,6 +22,13 @@ __all__ = [
     "write_facts_csv",
 ]
 
+_KINDS = {
+    FZ.Program: "program",
+    FZ.Agency: "agency",
+    FZ.Document: "document",
+    FZ.MetricObservation: "metric",
+}
+
 REPORTS_QUERY = f"""
 SELECT ?id ?reporter ?code ?lv ?department ?year ?published ?signed ?url ?canonical WHERE {{
   GRAPH ?g {{
@@ -67,12 +74,12 @@ def stats(store: Store) -> dict[str, Any]:
     """Counts for ``kg stats`` and ``/stats``."""
     rows = reports(store)
     facts: dict[str, int] = {}
-    q = f"""SELECT ?type (COUNT(?m) AS ?n) WHERE {{ GRAPH ?g {{
-              ?m a <{FZ.Mention}> ; <{FZ.mentionOf}> ?e . }}
-              GRAPH ?h {{ ?e a ?type }} }} GROUP BY ?type"""
+    q = f"""SELECT ?type (COUNT(DISTINCT ?m) AS ?n) WHERE {{ GRAPH ?g {{
+              ?m a <{FZ.Mention}> ; <{FZ.mentionOf}> ?e . ?e a ?type }}
+              FILTER(?type IN (<{FZ.Program}>, <{FZ.Agency}>, <{FZ.Document}>, <{FZ.MetricObservation}>))
+            }} GROUP BY ?type"""
     for row in store.query(q).values():
-        name = str(row["type"]).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        facts[name] = facts.get(name, 0) + int(row["n"])
+        facts[_KINDS[row["type"]]] = int(row["n"])
     return {
         "store": repr(store),
         "reports": len(rows),

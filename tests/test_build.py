@@ -201,3 +201,32 @@ def test_build_on_disk_default_location(tmp_path, monkeypatch, seeds_dir):
     summary = build([seeds_dir], progress=False)
     assert summary.counts["ok"] == 5
     assert (tmp_path / "kgstore" / "CURRENT").exists()
+
+
+def test_seed_programs_link_reporters_and_plans(seeds_dir, curation):
+    """The extraction issue's done-when, on the graph: who runs which program, and plan-only."""
+    store = OxigraphStore(None)
+    build_into(store, [seeds_dir], curation=curation, progress=False)
+    q = """SELECT DISTINCT ?name ?label ?runs WHERE {
+      GRAPH ?g { ?r fz:reporterName ?name ; fz:mentionsProgram ?p .
+                 BIND(EXISTS { ?r fz:runsProgram ?p } AS ?runs) }
+      GRAPH ?t { ?p skos:prefLabel ?l } BIND(STR(?l) AS ?label) }"""
+    from kg.vocab import SPARQL_PREFIXES
+
+    rows = {(r["name"], r["label"], r["runs"]) for r in store.query(SPARQL_PREFIXES + q).values()}
+    runs = {(n, lab) for n, lab, ok in rows if ok}
+    for name in ("盖州市", "大河镇", "济宁太白湖新区"):
+        assert (name, "法律明白人") in runs
+    for name in ("盖州市", "济宁太白湖新区"):
+        assert (name, "一村(社区)一法律顾问") in runs
+    assert ("盖州市", "行政执法三项制度", False) in rows  # named only under 2025年工作安排
+    assert ("盖州市", "行政执法三项制度") not in runs
+    # every mention keeps its sentence and offsets
+    q = """SELECT ?surface ?start ?end ?text ?sstart WHERE { GRAPH ?g {
+             ?m a fz:Mention ; fz:surface ?surface ; fz:start ?start ; fz:end ?end ; fz:sentence ?s .
+             ?s fz:text ?text ; fz:start ?sstart } }"""
+    n = 0
+    for r in store.query(SPARQL_PREFIXES + q).values():
+        n += 1
+        assert r["text"][r["start"] - r["sstart"] : r["end"] - r["sstart"]] == r["surface"]
+    assert n > 500
