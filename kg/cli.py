@@ -7,6 +7,7 @@
     kg export --format ttl|nq|trig|jsonld|csv [--output FILE]
     kg validate
     kg eval [--details] [--format table|json]
+    kg serve [--host 127.0.0.1] [--port 8000]
     kg programs list | candidates | promote LABEL [--category C] | alias PROGRAM ALIAS
     kg curate reporter REPORT (--code CODE | --name NAME) [--department D] [--year Y]
     kg curate suppress REPORT --kind KIND --label LABEL
@@ -238,6 +239,19 @@ def cmd_programs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    settings = Settings(store=args.store) if args.store else Settings()
+    app = create_app(settings)
+    _err(f"serving {app.state.store!r} on http://{args.host}:{args.port} (docs at /docs)")
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from kg.eval import evaluate
     from kg.settings import PROJECT_ROOT
@@ -354,6 +368,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     store_opt(sp)
     sp.set_defaults(fn=cmd_validate)
+
+    sp = sub.add_parser("serve", help="serve the query API and the explorer (uvicorn)")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--log-level", default="info")
+    store_opt(sp)
+    sp.set_defaults(fn=cmd_serve)
 
     sp = sub.add_parser("programs", help="the program thesaurus: list, candidates, promote, alias")
     sp.add_argument("--file", help="curation overlay (default data/curation/decisions.jsonl)")
