@@ -19,9 +19,9 @@ $(STAMP): pyproject.toml
 build: install
 	$(BIN)/kg build seeds/
 
-# Until the query API lands (next issue), `run` builds the seeds and prints the stats.
 run: build
 	$(BIN)/kg stats
+	$(BIN)/kg serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -32,6 +32,7 @@ lint: install
 
 bench: install
 	$(BIN)/python scripts/bench_extract.py
+	$(BIN)/python scripts/bench_api.py
 
 clean:
 	rm -rf $(VENV) data/kg .pytest_cache

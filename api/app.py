@@ -17,7 +17,18 @@ from kg.store import Store
 
 __all__ = ["create_app"]
 
-ROUTERS = ("health",)
+ROUTERS = (
+    "health",
+    "sparql",
+    "graph",
+    "explorer",
+    "programs",
+    "jurisdictions",
+    "metrics",
+    "documents",
+    "reports",
+    "search",
+)
 
 
 def open_serving_store(settings: Settings) -> Store:

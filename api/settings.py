@@ -31,6 +31,8 @@ class Settings:
     sparql_max_results: int = field(
         default_factory=lambda: _env_int("KG_API_SPARQL_MAX_RESULTS", 10_000)
     )
+    # worker processes (on-disk store) or query threads (in-memory store) for /sparql
+    sparql_workers: int = field(default_factory=lambda: _env_int("KG_API_SPARQL_WORKERS", 2))
     page_size: int = 50
     max_page_size: int = 500
     hub_cap: int = field(default_factory=lambda: _env_int("KG_API_HUB_CAP", 50))

@@ -87,7 +87,6 @@ SHORT_FORMS = "省市区县镇乡州旗"
 LONG_SHORT_FORMS = ("自治区", "自治州", "自治县", "自治旗", "街道")  # 自治区党委, 街道党工委
 HEADS = "局厅部署委办"
 PARTY_SUFFIXES = ("机关党委", "党总支", "党支部", "党工委", "党组", "党委")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _SELF_CHAR = re.compile(r"依法治([省市区县镇乡州旗])")
 _COMMITTEE_TAIL = re.compile(r"(?:领导小组|委员会)(?:办公室)?")
 _SESSION = re.compile(r"(?:第?[一二三四五六七八九十百零〇\d]{1,4}[届次]){1,2}")
@@ -150,6 +149,8 @@ class _Tables:
     modifiers: tuple[str, ...]
     mentions: frozenset[str]
     followers: tuple[str, ...]
+    modifier_sets: tuple[tuple[int, frozenset[str]], ...]  # (length, modifiers of that length)
+    follower_sets: tuple[tuple[int, frozenset[str]], ...]  # longest first
     inword: dict[str, tuple[tuple[str, int], ...]]  # head char -> (word, offset of the char)
     stopwords: frozenset[str]
     generic_tails: tuple[str, ...]
@@ -188,8 +189,15 @@ def _tables() -> _Tables:
     for r in _read_tsv("zone_types.tsv"):
         zone_words.update(a for a in (r.get("aliases") or "").split("|") if a)
     alts = sorted(zone_words, key=len, reverse=True) + list(LONG_SHORT_FORMS)
-    qualifier_re = re.compile("|".join(map(re.escape, alts)) + f"|[{SHORT_FORMS}]")
+    # the short forms as single-character alternatives rather than one class: the same matches,
+    # and every alternative then starts with a literal, which lets the regex engine skip ahead
+    qualifier_re = re.compile("|".join(map(re.escape, alts + list(SHORT_FORMS))))
     by_len = lambda xs: tuple(sorted(set(xs), key=len, reverse=True))  # noqa: E731
+
+    def len_sets(xs: list[str]) -> tuple[tuple[int, frozenset[str]], ...]:
+        lens = sorted({len(x) for x in xs}, reverse=True)
+        return tuple((n, frozenset(x for x in xs if len(x) == n)) for n in lens)
+
     return _Tables(
         by_alias=by_alias,
         by_type=by_type,
@@ -198,6 +206,8 @@ def _tables() -> _Tables:
         modifiers=by_len(kinds.get("modifier", [])),
         mentions=frozenset(kinds.get("mention", [])),
         followers=by_len(kinds.get("follower", [])),
+        modifier_sets=len_sets(kinds.get("modifier", [])),
+        follower_sets=len_sets(kinds.get("follower", [])),
         inword={k: tuple(v) for k, v in inword.items()},
         stopwords=frozenset(kinds.get("stopword", [])),
         generic_tails=by_len(kinds.get("generic", [])),
@@ -389,7 +399,7 @@ class _Ctx:
 
     # ---------------------------------------------------------------- small checks
     def cjk(self, i: int) -> bool:
-        return 0 <= i < self.n and bool(_CJK.match(self.norm[i]))
+        return 0 <= i < self.n and "\u4e00" <= self.norm[i] <= "\u9fff"
 
     def inword_at(self, i: int) -> bool:
         """Is the head character at ``i`` part of an ordinary word (格局, 部署, 委员 …)?"""
@@ -403,7 +413,10 @@ class _Ctx:
     def modified(self, start: int) -> bool:
         """A generic modifier (各, 有关, 全市, 县级 …) right before ``start``."""
         norm = self.norm
-        return any(start >= len(m) and norm.startswith(m, start - len(m)) for m in self.t.modifiers)
+        for n, words in self.t.modifier_sets:
+            if start >= n and norm[start - n : start] in words:
+                return True
+        return False
 
     def modified_list(self, start: int) -> bool:
         """A modifier before ``start`` or before an earlier item of the same enumeration
@@ -430,7 +443,11 @@ class _Ctx:
         norm = self.norm
         m = _SESSION.match(norm, end)
         at = m.end() if m else end
-        return next((f for f in self.t.followers if norm.startswith(f, at)), None)
+        for n, words in self.t.follower_sets:  # longest first, as the followers tuple
+            f = norm[at : at + n]
+            if f in words:
+                return f
+        return None
 
     def window(self, start: int, end: int, left: int = 4, right: int = 2):
         """Tokens of a short window around [start, end): (boundaries, token at each start)."""

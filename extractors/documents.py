@@ -206,6 +206,7 @@ def _gazetteer():
 _GLOSS = re.compile(r"\((?:[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,7}\s*){1,3}\)")  # 發(fā)展
 _DASH = str.maketrans({c: "-" for c in "—–―－‐‑⁃~～〜"})
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
+_DASH_OR_QUOTE = re.compile("[" + re.escape("—–―－‐‑⁃~～〜" + "\"'“”‘’「」『』") + "]")
 _WS = re.compile(r"\s+")
 _TRAIL_QUAL = re.compile(r"(?:\([^()]{0,30}\)|[\"“”'‘’<>〈〉‹›«»]|——.*)$")
 _REVISION = re.compile(
@@ -250,7 +251,10 @@ def _strip_gloss(s: str) -> str:
 
 def _canon_text(s: str) -> str:
     """NFKC + simplified, pinyin glosses, spaces and quotes removed, dashes unified."""
-    return _WS.sub("", _strip_gloss(normalize(s))).translate(_DASH).translate(_QUOTES)
+    t = _WS.sub("", _strip_gloss(normalize(s)))
+    if _DASH_OR_QUOTE.search(t):  # else both tables leave it as it is
+        t = t.translate(_DASH).translate(_QUOTES)
+    return t
 
 
 def _bare(title: str) -> str:

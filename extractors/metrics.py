@@ -38,7 +38,7 @@ import csv
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -78,6 +78,13 @@ _SCOPE_LEAD = re.compile(
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _HAS_NUMBER = re.compile(r"[0-9" + _CN_DIGITS + "]")
+# Where a number token can start: ``number_re`` matches at such a character and nowhere else.
+_NUMBER_START = re.compile(r"[\d" + _CN_DIGITS + "]")
+_FORMULA = re.compile(r"[+＋]\s*[A-Za-zＮN]")
+_MONTH_END = re.compile(r"月\s*$")
+_PHONE_END = re.compile(r"(?:拨打|致电|热线|电话|编号)\S{0,3}$")
+_PARENS = re.compile(r"\([^()]*\)")
+_AS_OF_YEAR = re.compile(r"截[至止]\s*((?:19|20)\d{2})\s*年")
 _AGENCY_FOLLOW_BLOCK = re.compile(
     r"^(?:的)?(?:正确|坚强|大力|有力|精心)?(?:领导|指导|支持|帮助|关心|部署|要求)"
 )
@@ -129,6 +136,76 @@ class Lexicon:
     nominal_verbs: frozenset[str]
     concepts: list[tuple[str, re.Pattern[str], re.Pattern[str] | None, str]]
     fallback_agency_re: re.Pattern[str]
+    # derived from the fields above (only to do the same tests with fewer calls)
+    protect: tuple[str, ...] = field(init=False, default=())
+    as_of_words: tuple[str, ...] = field(init=False, default=())
+    # concept indices by a character their subject_re can start a match with; the concepts
+    # whose first characters are not simply known are always tried
+    concept_index: dict[str, tuple[int, ...]] = field(init=False, default_factory=dict)
+    concept_always: tuple[int, ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        self.protect = tuple(self.words.get("protect", set()))
+        self.as_of_words = tuple(w for w, sc in self.scope_of.items() if sc == "as_of")
+        index: dict[str, list[int]] = {}
+        always: list[int] = []
+        for i, c in enumerate(self.concepts):
+            first = _first_chars(c[1])
+            if first is None:
+                always.append(i)
+                continue
+            for ch in first:
+                index.setdefault(ch, []).append(i)
+        self.concept_index = {ch: tuple(ix) for ch, ix in index.items()}
+        self.concept_always = tuple(always)
+
+
+def _first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, or None when that is not simply
+    known (an empty match possible, a class of categories, flags …). A text holding none of
+    them has no match: :func:`_concept` tries only the concepts it may match."""
+    if pattern.flags & ~re.UNICODE:
+        return None
+    try:
+        from re import _constants as sre_c
+        from re import _parser as sre_parse
+
+        return _first_of(sre_parse.parse(pattern.pattern).data, sre_c)
+    except Exception:  # a private module that may change: then no shortcut
+        return None
+
+
+def _first_of(items: list, c) -> frozenset[str] | None:
+    if not items:
+        return None  # an empty sequence matches the empty string
+    op, av = items[0]
+    if op is c.LITERAL:
+        return frozenset(chr(av))
+    if op is c.IN:
+        out: set[str] = set()
+        for o, a in av:
+            if o is c.LITERAL:
+                out.add(chr(a))
+            elif o is c.RANGE and a[1] - a[0] < 256:
+                out.update(chr(x) for x in range(a[0], a[1] + 1))
+            else:
+                return None
+        return frozenset(out)
+    if op is c.BRANCH:
+        out = set()
+        for branch in av[1]:
+            first = _first_of(branch, c)
+            if first is None:
+                return None
+            out |= first
+        return frozenset(out)
+    if op is c.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        return None if add_flags or del_flags else _first_of(sub.data, c)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        lo, _hi, sub = av
+        return _first_of(sub.data, c) if lo >= 1 else None
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -297,12 +374,34 @@ def _mask(text: str) -> str:
     return _MASK.sub(rep, text)
 
 
+_REGION_MARKS = re.compile(
+    "[" + re.escape("".join(sorted(set(_OPEN) | _OPENERS | _HARD))) + "]"
+)  # the characters _region_start reacts to
+
+
 def _region_start(text: str, pos: int, floor: int) -> int:
     """Start of the clause that ends at ``pos``: back to a hard delimiter, an unclosed bracket
     or ``floor`` (the end of the previous metric), skipping balanced brackets and quotes."""
     depth: list[str] = []
-    i = pos - 1
     floor = max(floor, pos - _LOOKBACK)
+    if 0 <= floor and pos <= len(text):
+        # the same walk over the characters it reacts to only (found by one regex scan)
+        for m in reversed(list(_REGION_MARKS.finditer(text, floor, pos))):
+            c = m.group()
+            i = m.start()
+            if c in _OPEN:
+                depth.append(_OPEN[c])
+            elif c in _OPENERS:
+                if depth and depth[-1] == c:
+                    depth.pop()
+                elif not depth:
+                    return i + 1
+            elif not depth:  # a hard delimiter
+                return i + 1
+            if len(depth) > 8:
+                depth.clear()
+        return floor
+    i = pos - 1
     while i >= floor:
         c = text[i]
         if c in _OPEN:
@@ -320,8 +419,22 @@ def _region_start(text: str, pos: int, floor: int) -> int:
     return max(floor, 0)
 
 
+# (sentence, {pos: clause start}) of the sentence being read: a number's clause start is asked
+# for several times (validity, unit, subject). Keyed by the string object, kept alive here.
+_CLAUSE_MEMO: list[tuple[str, dict[int, int]]] = [("", {})]
+
+
 def _clause_start(text: str, pos: int) -> int:
-    return _region_start(text, pos, 0)
+    memo = _CLAUSE_MEMO[0]  # one tuple: text and its dict always belong together
+    if memo[0] is text:
+        known = memo[1]
+    else:
+        known = {}
+        _CLAUSE_MEMO[0] = (text, known)
+    start = known.get(pos)
+    if start is None:
+        start = known[pos] = _region_start(text, pos, 0)
+    return start
 
 
 def _lead_strip(text: str, s: int, e: int, lx: Lexicon, rate: bool = False) -> int:
@@ -351,7 +464,7 @@ def _trail_strip(text: str, s: int, e: int, lx: Lexicon) -> tuple[int, str | Non
     """
     aspect: list[str] = []
     approx = False
-    protect = lx.words.get("protect", set())
+    protect = lx.protect
     first = True
     for _ in range(6):
         seg = text[s:e]
@@ -359,7 +472,7 @@ def _trail_strip(text: str, s: int, e: int, lx: Lexicon) -> tuple[int, str | Non
         if not m or m.start() == m.end():
             break
         w = m.group(0).strip()
-        if len(w) == 1 and any(seg.endswith(p) for p in protect):
+        if len(w) == 1 and seg.endswith(protect):  # any of them
             break
         if first and w in lx.words.get("approx_before", set()):
             approx = True
@@ -479,10 +592,10 @@ def _valid_token(
     if nxt in "+＋" or (not m.group("unit") and nxt.isascii() and nxt.isalnum()):
         return False
     clause = text[_clause_start(text, s) : min(len(text), e + 12)]
-    if re.search(r"[+＋]\s*[A-Za-zＮN]", clause):
+    if _FORMULA.search(clause):
         return False  # formula explanations: 1名村居法律顾问+N名法律明白人
     unit = m.group("unit") or ""
-    if unit == "日" and re.search(r"月\s*$", text[max(0, s - 4) : s]):
+    if unit == "日" and _MONTH_END.search(text[max(0, s - 4) : s]):
         return False  # dates: 3月6日
     if num[0].isdigit():
         if "," in num and not unit:
@@ -542,9 +655,29 @@ def _unitless_ok(text: str, m: re.Match[str], at_doc_end: bool, lx: Lexicon) -> 
     if len(num) > 3 or "." in num or e >= len(text) or text[e] not in ",;。":
         return False
     head = text[_clause_start(text, s) : s]
-    return bool(lx.verb_re.search(head)) and not re.search(
-        r"(?:拨打|致电|热线|电话|编号)\S{0,3}$", head
-    )
+    return bool(lx.verb_re.search(head)) and not _PHONE_END.search(head)
+
+
+def _numbers(text: str, lx: Lexicon) -> Iterator[re.Match[str]]:
+    """The matches of ``lx.number_re.finditer(text)``, found faster.
+
+    ``number_re`` begins with the ``num`` group (a digit or a Chinese numeral, at least one)
+    and the rest is optional, so it matches at every character of ``_NUMBER_START`` and at no
+    other: jumping from one such character to the next gives finditer's matches without an
+    attempt at each position of the text.
+    """
+    number_re, search = lx.number_re, _NUMBER_START.search
+    pos = 0
+    while True:
+        c = search(text, pos)
+        if c is None:
+            return
+        m = number_re.match(text, c.start())
+        if m is None:  # never happens (see above); kept for safety: try the next position
+            pos = c.start() + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 def find_metrics(
@@ -557,14 +690,16 @@ def find_metrics(
     lx = lx or lexicon()
     if not _HAS_NUMBER.search(text):
         return []
-    spans = _excluded_spans(text)
-    masked = _mask(text)
+    spans: list[tuple[int, int]] | None = None  # both made when a number first needs them
+    masked: str | None = None
     out: list[MetricSpan] = []
     floor = 0
-    for m in lx.number_re.finditer(text):
+    for m in _numbers(text, lx):
         unitless = not m.group("unit") and not m.group("mult")
         if unitless and not _unitless_ok(text, m, at_doc_end, lx):
             continue
+        if spans is None:
+            spans = _excluded_spans(text)
         if not _valid_token(text, m, spans, lx, unitless):
             continue
         uinfo = _unit_of(m, lx)
@@ -576,6 +711,8 @@ def find_metrics(
             base = Decimal(str(value)) * factor
         except InvalidOperation:
             continue
+        if masked is None:
+            masked = _mask(text)
         ms = _build(
             text, masked, m, floor, out, unit, base_unit, kind, value, base, report_year, lx
         )
@@ -591,7 +728,7 @@ def find_metrics(
 
 def _core(s: str) -> str:
     """A subject candidate without brackets' content, quotes and edge punctuation."""
-    return _clean_subject(re.sub(r"\([^()]*\)", "", s))
+    return _clean_subject(_PARENS.sub("", s))
 
 
 def _post_subject(
@@ -609,7 +746,8 @@ def _post_subject(
     if _rate_like(text[s:e], lx):
         r = _lead_strip(text, s, e, lx, rate=True)
         return r, e, r, None
-    verbs = [v for v in lx.verb_re.finditer(masked, s, e) if not _nominal(masked[:e], v, lx)]
+    upto = masked[:e]
+    verbs = [v for v in lx.verb_re.finditer(masked, s, e) if not _nominal(upto, v, lx)]
     k = len(verbs) - 1
     while k >= 0 and masked[verbs[k].end() : verbs[k].end() + 1] == "的":
         k -= 1
@@ -676,7 +814,8 @@ def _build(
     ns, ne = m.start(), m.end()
     approximate = bool(m.group("a1") or m.group("a2") or m.group("a3"))
     clause_s = _clause_start(text, ns)
-    rs = _region_start(text, ns, floor)
+    # = _region_start(text, ns, floor): the same walk stopped at floor (and the lookback)
+    rs = max(clause_s, floor, ns - _LOOKBACK)
     if floor > clause_s:  # a list of metrics in one clause: an item starts after the last 、
         k = masked.rfind("、", rs, ns)
         if k >= 0:
@@ -798,13 +937,9 @@ def _scope(
     w = max(0, ns - 4 * _LOOKBACK)
     before = ("\x00" if w else "") + text[w:ns]  # \x00: the window's start is no clause start
     if "截至" in before or "截止" in before:
-        y = re.search(r"截[至止]\s*((?:19|20)\d{2})\s*年", before)
+        y = _AS_OF_YEAR.search(before)
         return "as_of", int(y.group(1)) if y else None
-    if any(
-        region.startswith(w) or head.lstrip().startswith(w)
-        for w, sc in lx.scope_of.items()
-        if sc == "as_of"
-    ):
+    if region.startswith(lx.as_of_words) or head.lstrip().startswith(lx.as_of_words):
         return "as_of", None
     years = list(_YEAR_HEAD.finditer(before))
     if years:
@@ -852,10 +987,19 @@ def _concept(ms: MetricSpan, mention: str, lx: Lexicon) -> str | None:
     if not subject:
         return None
     subject = (
-        re.split(r"[、等]", subject)[-1] or subject
+        _LIST_SPLIT.split(subject)[-1] or subject
     )  # the head of a list: 信访联席会议等各类会议 → 各类会议
     context = (ms.qualifier or "") + subject + mention
-    for cid, subj_re, aspect_re, ukind in lx.concepts:
+    # only the concepts whose pattern can start at one of the subject's characters (in order)
+    tried = set(lx.concept_always)
+    index = lx.concept_index
+    for ch in set(subject):
+        ix = index.get(ch)
+        if ix:
+            tried.update(ix)
+    concepts = lx.concepts
+    for i in sorted(tried):
+        cid, subj_re, aspect_re, ukind = concepts[i]
         if not subj_re.search(subject):
             continue
         if aspect_re is not None and not aspect_re.search(context):
@@ -864,6 +1008,9 @@ def _concept(ms: MetricSpan, mention: str, lx: Lexicon) -> str | None:
             continue
         return cid
     return None
+
+
+_LIST_SPLIT = re.compile(r"[、等]")
 
 
 def _unit_ok(ms: MetricSpan, ukind: str) -> bool:

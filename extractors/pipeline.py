@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from extractors import polarity
 from kg.model import Fact, Mention, Report, Section
 from kg.textnorm import View, normalize_view
 
@@ -85,14 +86,14 @@ class Doc:
         its sentence; ``confidence`` and ``id`` may be given; every other keyword becomes a
         kind-specific field of the fact (title, role, value, unit …).
         """
-        from extractors.polarity import negated as is_negated
-
         sent = self.sentence_at(start)
         confidence = attrs.pop("confidence", 1.0)
         fid = attrs.pop("id", None)
         neg = attrs.pop("negated", None)
         if neg is None:
-            neg = is_negated(sent.text, start - sent.start, end - sent.start) if sent else False
+            neg = (
+                polarity.negated(sent.text, start - sent.start, end - sent.start) if sent else False
+            )
         return Fact(
             kind=kind,
             label=label,

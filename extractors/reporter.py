@@ -429,6 +429,9 @@ def resolve(report: Report, norm: str) -> None:
     """Fill ``report.jurisdiction``, ``department``, ``year``, ``published``, ``signed`` and
     ``title`` from its text (``norm`` is the normalised view, same offsets in practice)."""
     gaz = _gazetteer()
+    # the place names of the whole text first: the gazetteer then answers the searches in the
+    # title, the signature and the other pieces of this text from these hits
+    body = occurrences(norm)
     page_title = report.meta.title if report.meta and report.meta.title else None
     blocks = _blocks(norm, page_title)
     if not report.title:
@@ -529,8 +532,7 @@ def resolve(report: Report, norm: str) -> None:
         subject_of(m.group(1), 6.0, "self-title", allow_dept=department is None)
         break
 
-    # 6. the body: names, pronouns and parents
-    body = occurrences(norm)
+    # 6. the body: names, pronouns and parents (``body``: found first)
     freq: Counter[str] = Counter()
     for o in body:
         for p in o.places:

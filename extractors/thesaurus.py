@@ -82,6 +82,26 @@ _DROP = re.compile(
     r"|[\s\u3000“”‘’\"'「」『』()\[\]【】〔〕〈〉（）、·•・]+"
 )
 _UPPER = re.compile(r"[A-Z]+")
+# Where a _DROP match can start: its second branch matches at each of these characters (and
+# the first one starts with "(", one of them), so _DROP matches at these and nowhere else.
+_DROP_START = re.compile(r"[\s\u3000“”‘’\"'「」『』()\[\]【】〔〕〈〉（）、·•・]")
+
+
+def _drops(text: str):
+    """The matches of ``_DROP.finditer(text)``, jumping from one possible start to the next
+    instead of trying the pattern at every position."""
+    search, match = _DROP_START.search, _DROP.match
+    pos = 0
+    while True:
+        c = search(text, pos)
+        if c is None:
+            return
+        m = match(text, c.start())  # the lookbehind sees the text before, as in finditer
+        if m is None:  # never happens (see above); kept for safety: try the next position
+            pos = c.start() + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 def _ascii_lower(s: str) -> str:
@@ -136,7 +156,7 @@ def squeeze(text: str) -> Squeezed:
     starts: list[int] = []
     origins: list[int] = []
     pos = n = 0
-    for m in _DROP.finditer(text):
+    for m in _drops(text):
         if m.start() > pos:
             starts.append(n)
             origins.append(pos)

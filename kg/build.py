@@ -122,6 +122,9 @@ def build_into(
         lambda: thesaurus_quads(curation, vocab.GRAPH_THESAURUS),
     )
     _refresh_static(store, vocab.GRAPH_ONTOLOGY, _ontology_version(), _ontology_quads)
+    from kg.summaries import refresh_summaries  # the API's aggregates (a no-op when unchanged)
+
+    refresh_summaries(store)
     summary.seconds = time.perf_counter() - t0
     summary.components = runner.stats_dict()
     store.replace_graph(

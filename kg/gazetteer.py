@@ -40,6 +40,7 @@ import hashlib
 import io
 import re
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -262,6 +263,9 @@ class Gazetteer:
         self._char_pinyin: dict[str, str] | None = None
         self._ac = None
         self._ac_surfaces: list[str] = []
+        self._ac_places: list[tuple[Place, ...]] = []  # places of each automaton pattern
+        # the last whole text searched: (text, its hits, their starts)
+        self._last_find: tuple[str, list[tuple[int, int, str, tuple[Place, ...]]], list[int]] | None = None
         self._lock = threading.Lock()
         self._read_main(gzip.decompress(data).decode("utf-8"))
         self._read_supplement(supplement)
@@ -546,6 +550,9 @@ class Gazetteer:
                         s for s, lst in self._surf.items() if self._surface_places(s, lst)
                     )
                     self._ac_surfaces = pats
+                    self._ac_places = [
+                        tuple(p for p, _ in self._surface_places(s, self._surf[s])) for s in pats
+                    ]
                     self._ac = ahocorasick_rs.AhoCorasick(
                         pats, matchkind=ahocorasick_rs.MatchKind.Standard
                     )
@@ -560,14 +567,36 @@ class Gazetteer:
         >>> [(s, e, t) for s, e, t, _ in load().find_all("安新县")]
         [(0, 3, '安新县'), (0, 2, '安新'), (1, 3, '新县')]
         """
+        # The reporter and the agencies both search the whole report, then pieces of it (titles,
+        # lines, names): the occurrences in a piece of the last text searched are its hits that
+        # lie inside one place where the piece occurs (every occurrence is a hit: overlapping
+        # search), so no new search is needed.
+        last = self._last_find
+        if last is not None:
+            ltext, lhits, lstarts = last
+            if ltext == text:
+                return [(start, end, s, list(ps)) for start, end, s, ps in lhits]
+            p = ltext.find(text) if len(text) < len(ltext) else -1
+            if p >= 0:
+                q = p + len(text)
+                out: list[tuple[int, int, str, list[Place]]] = []
+                for i in range(bisect_left(lstarts, p), len(lhits)):
+                    start, end, s, ps = lhits[i]
+                    if start >= q:
+                        break
+                    if end <= q:
+                        out.append((start - p, end - p, s, list(ps)))
+                return out
         ac = self._automaton()
-        pats = self._ac_surfaces
-        out: list[tuple[int, int, str, list[Place]]] = []
-        for idx, start, end in ac.find_matches_as_indexes(text, overlapping=True):
-            s = pats[idx]
-            out.append((start, end, s, [p for p, _ in self._surface_places(s, self._surf[s])]))
-        out.sort(key=lambda h: (h[0], -h[1]))
-        return out
+        pats, places = self._ac_surfaces, self._ac_places
+        hits = [
+            (start, end, pats[idx], places[idx])
+            for idx, start, end in ac.find_matches_as_indexes(text, overlapping=True)
+        ]
+        hits.sort(key=lambda h: (h[0], -h[1]))
+        if len(text) >= 300:
+            self._last_find = (text, hits, [h[0] for h in hits])
+        return [(start, end, s, list(ps)) for start, end, s, ps in hits]
 
     # ------------------------------------------------------------------ pinyin
     def _syllables_of(self, p: Place) -> list[str]:

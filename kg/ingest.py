@@ -45,6 +45,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -261,6 +262,27 @@ def _gb2312_ok(ch: str) -> bool:
         return False
 
 
+def _safe_runs() -> re.Pattern[str]:
+    """Runs of characters :func:`_bad_ratio` never counts: the allowed controls, ASCII, U+00A0
+    to U+2FFF, and the assigned characters of the common CJK blocks (checked here against this
+    Python's Unicode data, so the class holds no character the loop would count)."""
+    ranges: list[tuple[int, int]] = [(0x09, 0x0D), (0x20, 0x7E), (0xA0, 0x2FFF)]
+    for lo, hi in ((0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF)):
+        start = None
+        for cp in range(lo, hi + 2):
+            ok = cp <= hi and unicodedata.category(chr(cp)) not in ("Co", "Cn", "Cs")
+            if ok and start is None:
+                start = cp
+            elif not ok and start is not None:
+                ranges.append((start, cp - 1))
+                start = None
+    cls = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return re.compile(f"[{cls}]+")
+
+
+_SAFE_RUNS = _safe_runs()
+
+
 def _bad_ratio(text: str) -> float:
     """Share of characters that never occur in real text (controls, private use, unassigned).
 
@@ -270,7 +292,7 @@ def _bad_ratio(text: str) -> float:
     if not sample:
         return 0.0
     bad = 0
-    for ch in sample:
+    for ch in _SAFE_RUNS.sub("", sample):  # only the rare characters are looked at
         if ch < " " or "\x7f" <= ch <= "\x9f":
             bad += ch not in _OK_CONTROLS
         elif ord(ch) > 0x2FFF and unicodedata.category(ch) in ("Co", "Cn", "Cs"):
@@ -398,7 +420,7 @@ def _read_limited(path: Path) -> bytes:
         st = path.stat()
     except OSError as e:
         raise IngestError(where, f"cannot read file: {e.strerror or e}") from e
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):  # what path.is_dir() says, without a second stat
         raise IngestError(where, "is a directory")
     limit = max_bytes()
     if st.st_size > limit:
@@ -720,14 +742,16 @@ def _pdf_text(data: bytes, where: str) -> str:
 # Cleaning
 
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+# (the lookbehind for the character before the bracket comes after the bracket, so the pattern
+# starts with a character class and the regex engine jumps from bracket to bracket)
 _PINYIN_GLOSS = re.compile(
-    rf"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[((](?=[a-z{_TONES}\u0300-\u030c]*[{_TONES}\u0300\u0301\u0304\u030c])[a-z{_TONES}\u0300-\u030c]{{1,8}}[))]"
+    rf"[((](?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][((])(?=[a-z{_TONES}\u0300-\u030c]*[{_TONES}\u0300\u0301\u0304\u030c])[a-z{_TONES}\u0300-\u030c]{{1,8}}[))]"
 )
 _QQ_START = re.compile(r"^\?{2,}(?=[^?\s])", re.M)
 _TRAILING_PIPES = re.compile(r"(?<=\S)[ \t]*\|[\s|]*$")
 _LEADING_PIPES = re.compile(r"^\|[ \t]*(?=[^\s|])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
-_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0c\x85]")
+_NEWLINES = re.compile(r"\r\n?|\u2028|\u2029|\x0c|\x85")  # literals first: the engine skips ahead
 
 _DATE_RE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)\s*日?"
@@ -803,6 +827,11 @@ _TOKEN_RE = re.compile(
     r"|视力保护色|【[大中小]】|\[[大中小]\]|繁体版?|繁體版?|简体版?|无障碍浏览|无障碍"
 )
 _SEPARATORS_ONLY = re.compile(r"^[\s|:\-—–_=*·•~\[\]【】()<>/\\.,、…]*$")
+# A character no _TOKEN_RE match and no separator can hold (every character of both patterns'
+# sources is let through, a superset): a line holding one is no widget-and-separator line.
+_NOT_WIDGET_CHAR = re.compile(
+    "[^\\s" + "".join(sorted({re.escape(c) for c in _TOKEN_RE.pattern + _SEPARATORS_ONLY.pattern})) + "]"
+)
 _SHARE_LINE = re.compile(r"^分享到?\s*:")
 _CLOCK_RE = re.compile(
     r"^(?:今天是|今天|今日是?|当前时间|当前日期|现在时间|现在是)\s*:?\s*(?:19|20)\d\d\s*年[^。,;,;]*$"
@@ -980,7 +1009,8 @@ def _clean_pass(text: str, meta: _Meta) -> str:
     text = _NEWLINES.sub("\n", text)
     text = _CONTROL.sub("", text).replace("\t", " ")
     text = _PINYIN_GLOSS.sub("", text)
-    text = _QQ_START.sub("", text)
+    if "??" in text:  # _QQ_START needs two
+        text = _QQ_START.sub("", text)
     lines = [_fix_line(ln) for ln in text.split("\n")]
     norm = [normalize(ln) for ln in lines]
     n_lines = len(lines)
@@ -1015,6 +1045,7 @@ def _clean_pass(text: str, meta: _Meta) -> str:
         elif (
             (zone_ok or len(n) >= 4)
             and len(n) <= 120
+            and not _NOT_WIDGET_CHAR.search(n)
             and _SEPARATORS_ONLY.match(_TOKEN_RE.sub(" ", n))
         ):
             furniture = True
@@ -1180,11 +1211,13 @@ def clean_text(raw: str) -> tuple[str, PageMeta]:
 
 def _report_id(path: Path, root: Path | None) -> str:
     if root is not None:
-        for p, r in (
-            (path, root),
-            (path.absolute(), root.absolute()),
-            (path.resolve(), root.resolve()),
-        ):
+        candidates = (  # made one at a time: the first usually answers
+            lambda: (path, root),
+            lambda: (path.absolute(), root.absolute()),
+            lambda: (path.resolve(), root.resolve()),
+        )
+        for pair in candidates:
+            p, r = pair()
             try:
                 return p.relative_to(r).as_posix()
             except ValueError:

@@ -272,6 +272,7 @@ def report_quads(
     # -- the report node
     q(r, RDF.type, nn(FZ.Report))
     q(r, FZ.reportId, Literal(report.id))
+    q(r, FZ.text, Literal(report.text))  # the text every offset indexes (/reports/{id})
     q(r, FZ.version, Literal(report.version))
     q(r, FZ.sourcePath, Literal(report.source))
     if report.url:

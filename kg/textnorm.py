@@ -19,6 +19,7 @@ The traditional → simplified table is OpenCC's character table (TSCharacters, 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,9 +66,38 @@ class _CharTable(dict):
 
 _TABLE = _CharTable()
 
+# Blocks whose characters are checked one by one for :func:`_changing` (ASCII is always kept).
+_CHECKED_BLOCKS = ((0x80, 0x2FFF), (0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+                   (0xFF00, 0xFFEF))  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _changing() -> re.Pattern[str]:
+    """A character the table may change: anything but the characters of the common blocks that
+    NFKC and the t2s table both leave alone (decided here exactly as ``_CharTable`` does)."""
+    t2s = t2s_table()
+    ranges: list[tuple[int, int]] = []
+    for lo, hi, nfkc in ((0x00, 0x7F, False), *((a, b, True) for a, b in _CHECKED_BLOCKS)):
+        start = None
+        for cp in range(lo, hi + 2):
+            same = (
+                cp <= hi
+                and cp not in t2s
+                and (not nfkc or unicodedata.is_normalized("NFKC", chr(cp)))
+            )
+            if same and start is None:
+                start = cp
+            elif not same and start is not None:
+                ranges.append((start, cp - 1))
+                start = None
+    cls = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return re.compile(f"[^{cls}]")
+
 
 def normalize(text: str) -> str:
     """The normalised view of ``text`` without offsets (NFKC + traditional → simplified)."""
+    if not _changing().search(text):
+        return text  # most texts are already normal: one scan instead of a lookup per character
     return text.translate(_TABLE)
 
 
@@ -101,7 +131,7 @@ class View:
 
 def normalize_view(text: str) -> View:
     """Normalise ``text`` and keep the map back to source offsets."""
-    out = text.translate(_TABLE)
+    out = normalize(text)
     if len(out) == len(text):
         # Translation is per character; equal length means every character mapped to one.
         return View(out, len(text), None)

@@ -42,6 +42,7 @@ __all__ = [
     "FZ_NS",
     "GRAPH_BUILDS",
     "GRAPH_DUPLICATES",
+    "GRAPH_SUMMARIES",
     "GRAPH_GAZETTEER",
     "GRAPH_METRICS",
     "GRAPH_NS",
@@ -83,6 +84,7 @@ GRAPH_THESAURUS = GRAPH_NS + "thesaurus"
 GRAPH_METRICS = GRAPH_NS + "metrics"
 GRAPH_BUILDS = GRAPH_NS + "builds"  # also the prefix of per-build graphs …/graph/builds/{slug}
 GRAPH_DUPLICATES = GRAPH_NS + "duplicates"
+GRAPH_SUMMARIES = GRAPH_NS + "summaries"  # materialised API aggregates (kg.summaries)
 GRAPH_ONTOLOGY = GRAPH_NS + "ontology"
 REFERENCE_GRAPHS: tuple[str, ...] = (
     GRAPH_GAZETTEER,
@@ -165,6 +167,7 @@ class FZ:
     duplicateOf = FZ_NS + "duplicateOf"
     fingerprint = FZ_NS + "fingerprint"
     signature = FZ_NS + "signature"
+    summary = FZ_NS + "summary"
     gazetteerKey = FZ_NS + "gazetteerKey"
     # direct report -> entity edges (one per distinct entity and report)
     mentionsProgram = FZ_NS + "mentionsProgram"
