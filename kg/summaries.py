@@ -42,8 +42,6 @@ False
 
 from __future__ import annotations
 
-from kg import vocab
-
 import hashlib
 import json
 import re
@@ -58,17 +56,16 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg import vocab
 from kg.iri import NATIONAL_IRI, jurisdiction_iri, metric_concept_iri, zone_key
 from kg.store import Store, python_value
 from kg.textnorm import normalize
 from kg.vocab import (
     ENUM_VALUE,
     FZ,
-    FZ_NS,
     GRAPH_DUPLICATES,
     GRAPH_GAZETTEER,
     GRAPH_METRICS,
-    GRAPH_NS,
     GRAPH_THESAURUS,
     ID_NS,
     RDF,
