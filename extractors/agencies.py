@@ -832,10 +832,27 @@ def find_agencies(
             hits.append(nxt)
             starts.add(nxt.start)
             nxt = ctx.inherit(nxt)
-    taken = sorted((h.start, h.end) for h in hits)
+    taken: list[tuple[int, int]] = []
+    # the positions inside a taken span: while every taken span is a non-empty span of the
+    # text, a non-empty span of the text overlaps one exactly when it holds a marked position
+    marked = bytearray(ctx.n)
+    exact = True
+
+    def take(a: int, b: int) -> None:
+        nonlocal exact
+        taken.append((a, b))
+        if 0 <= a < b <= ctx.n:
+            marked[a:b] = b"\x01" * (b - a)
+        else:
+            exact = False
 
     def free(s: int, e: int) -> bool:
+        if exact and 0 <= s < e <= ctx.n:
+            return marked.find(1, s, e) == -1
         return all(e <= a or s >= b for a, b in taken)
+
+    for a, b in sorted((h.start, h.end) for h in hits):
+        take(a, b)
 
     # bare and national aliases: leftmost-longest, outside the anchored mentions
     pos = 0
@@ -849,7 +866,7 @@ def find_agencies(
         hit = ctx.bare(s, e, row)
         if hit is not None and free(hit.start, hit.end):
             hits.append(hit)
-            taken.append((hit.start, hit.end))
+            take(hit.start, hit.end)
     # committees and leading groups named with no place before them (法治政府建设工作领导小组),
     # or after an agency (交通运输部法治政府部门建设领导小组, 市人大常委会法制工作委员会)
     for m in _COMMITTEE_TAIL.finditer(norm):
@@ -883,7 +900,7 @@ def find_agencies(
             link = chain[0] if chain else None
             label = (link.name if link else "") + whole
         hits.append(Hit(s, m.end(), label, row, row.category, link, 0.7, "scan"))
-        taken.append((s, m.end()))
+        take(s, m.end())
     return [h for h in (_extend(ctx, h) for h in sorted(hits, key=lambda h: (h.start, h.end))) if h]
 
 

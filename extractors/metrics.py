@@ -143,6 +143,8 @@ class Lexicon:
     # whose first characters are not simply known are always tried
     concept_index: dict[str, tuple[int, ...]] = field(init=False, default_factory=dict)
     concept_always: tuple[int, ...] = field(init=False, default=())
+    # the longest text the alternatives of trail_re (before its final \s*$) can match, or None
+    trail_width: int | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.protect = tuple(self.words.get("protect", set()))
@@ -158,6 +160,21 @@ class Lexicon:
                 index.setdefault(ch, []).append(i)
         self.concept_index = {ch: tuple(ix) for ch, ix in index.items()}
         self.concept_always = tuple(always)
+        self.trail_width = _max_width(self.trail_re, "\\s*$")
+
+
+def _max_width(pattern: re.Pattern[str], tail: str) -> int | None:
+    """The longest match of ``pattern`` without its final ``tail``, or None (unbounded, other
+    flags, or another shape)."""
+    if pattern.flags & ~re.UNICODE or not pattern.pattern.endswith(tail):
+        return None
+    try:
+        from re import _parser as sre_parse
+
+        width = sre_parse.parse(pattern.pattern[: -len(tail)]).getwidth()[1]
+    except Exception:  # a private module that may change: then no shortcut
+        return None
+    return width if width < sre_parse.MAXREPEAT else None
 
 
 def _first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -466,9 +483,15 @@ def _trail_strip(text: str, s: int, e: int, lx: Lexicon) -> tuple[int, str | Non
     approx = False
     protect = lx.protect
     first = True
+    width = lx.trail_width
     for _ in range(6):
         seg = text[s:e]
-        m = lx.trail_re.search(seg)
+        if width is None:
+            m = lx.trail_re.search(seg)
+        else:
+            # a match ends where only whitespace follows and is at most ``width`` long before
+            # it: no match starts earlier than this, so the search may start there
+            m = lx.trail_re.search(seg, max(0, len(seg.rstrip()) - width))
         if not m or m.start() == m.end():
             break
         w = m.group(0).strip()
@@ -591,8 +614,12 @@ def _valid_token(
     nxt = text[e] if e < len(text) else " "
     if nxt in "+＋" or (not m.group("unit") and nxt.isascii() and nxt.isalnum()):
         return False
-    clause = text[_clause_start(text, s) : min(len(text), e + 12)]
-    if _FORMULA.search(clause):
+    if (
+        ("+" in text or "＋" in text)
+        and _FORMULA.search(  # (no plus sign: no formula)
+            text[_clause_start(text, s) : min(len(text), e + 12)]
+        )
+    ):
         return False  # formula explanations: 1名村居法律顾问+N名法律明白人
     unit = m.group("unit") or ""
     if unit == "日" and _MONTH_END.search(text[max(0, s - 4) : s]):
@@ -941,7 +968,7 @@ def _scope(
         return "as_of", int(y.group(1)) if y else None
     if region.startswith(lx.as_of_words) or head.lstrip().startswith(lx.as_of_words):
         return "as_of", None
-    years = list(_YEAR_HEAD.finditer(before))
+    years = list(_YEAR_HEAD.finditer(before)) if "年" in before else []  # (a match holds 年)
     if years:
         y = int(years[-1].group(1))
         if report_year and y != report_year:

@@ -21,14 +21,13 @@ __all__ = ["negated"]
 _CUE = re.compile(
     r"(?:未(?!来|成年|经)|没有|并无|(?<![无])无(?!缝|差别|偿|纸|人|障碍|感|证明|需|论|形|限|疑|条件)|不存在|杜绝|从未|尚未|未曾|零)"
 )
-_CLAUSE_END = re.compile(r"[,，;；。!！?？、]")
-_UP_TO_LAST_CLAUSE_END = re.compile(r".*[,，;；。!！?？、]", re.S)  # greedy: the last one
+_CLAUSE_END = re.compile(r".*[,，;；。!！?？、]", re.S)  # greedy: up to the last clause end
 
 
 def negated(sentence: str, start: int, end: int, window: int = 12) -> bool:
     """True when a negation cue precedes ``sentence[start:end]`` in its clause (≤ ``window`` chars)."""
     lo = max(0, start - window)
     before = sentence[lo:start]
-    last = _UP_TO_LAST_CLAUSE_END.match(before)
+    last = _CLAUSE_END.match(before)
     cut = last.end() if last else 0  # just after the last clause end, as max(finditer ends)
     return bool(_CUE.search(before[cut:]))

@@ -100,9 +100,8 @@ def segment(doc: Doc) -> None:
             top = classify_heading(head) or "achievements"
             section = top
         elif level == 2:
-            section = (
-                classify_heading(head) if classify_heading(head) in ("problems", "plans") else top
-            )
+            kind = classify_heading(head)
+            section = kind if kind in ("problems", "plans") else top
         sec = "plans" if section != "plans" and _PLAN_SENTENCE.match(text) else section
         sentences.append(Sentence(i, s, e, doc.text[s:e], sec))
     doc.sentences = sentences

@@ -367,11 +367,14 @@ class Matcher:
 
 
 _OPEN_CLOSE = (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"), ("(", ")"), ("【", "】"))
+_BRACKET = re.compile("[" + re.escape("".join(op + cl for op, cl in _OPEN_CLOSE)) + "]")
 
 
 def balance(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen ``text[start:end]`` by an adjacent closing (opening) quote or bracket that it opens
     (closes) but lacks: 新时代“枫桥经验 → 新时代“枫桥经验”."""
+    if not _BRACKET.search(text, start, end):
+        return start, end  # no quote or bracket inside: nothing to balance
     for op, cl in _OPEN_CLOSE:
         seg = text[start:end]
         if seg.count(op) > seg.count(cl) and end < len(text) and text[end] == cl:

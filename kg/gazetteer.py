@@ -265,7 +265,9 @@ class Gazetteer:
         self._ac_surfaces: list[str] = []
         self._ac_places: list[tuple[Place, ...]] = []  # places of each automaton pattern
         # the last whole text searched: (text, its hits, their starts)
-        self._last_find: tuple[str, list[tuple[int, int, str, tuple[Place, ...]]], list[int]] | None = None
+        self._last_find: (
+            tuple[str, list[tuple[int, int, str, tuple[Place, ...]]], list[int]] | None
+        ) = None
         self._lock = threading.Lock()
         self._read_main(gzip.decompress(data).decode("utf-8"))
         self._read_supplement(supplement)

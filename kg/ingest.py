@@ -830,7 +830,9 @@ _SEPARATORS_ONLY = re.compile(r"^[\s|:\-—–_=*·•~\[\]【】()<>/\\.,、…
 # A character no _TOKEN_RE match and no separator can hold (every character of both patterns'
 # sources is let through, a superset): a line holding one is no widget-and-separator line.
 _NOT_WIDGET_CHAR = re.compile(
-    "[^\\s" + "".join(sorted({re.escape(c) for c in _TOKEN_RE.pattern + _SEPARATORS_ONLY.pattern})) + "]"
+    "[^\\s"
+    + "".join(sorted({re.escape(c) for c in _TOKEN_RE.pattern + _SEPARATORS_ONLY.pattern}))
+    + "]"
 )
 _SHARE_LINE = re.compile(r"^分享到?\s*:")
 _CLOCK_RE = re.compile(

@@ -90,7 +90,7 @@ def _changing() -> re.Pattern[str]:
             elif not same and start is not None:
                 ranges.append((start, cp - 1))
                 start = None
-    cls = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    cls = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
     return re.compile(f"[^{cls}]")
 
 

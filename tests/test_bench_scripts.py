@@ -127,6 +127,11 @@ def test_bench_api_runs(tiny: dict, capsys: pytest.CaptureFixture[str]) -> None:
             assert s["oxigraph"]["n"] == 3 and s["rdflib"]["n"] >= 1 and s["ratio"] is not None
             assert s["endpoint"]["n"] == 3
         assert {r["route"] for r in g["rest"]} == {r.name for r in bench_api.ROUTES}
+        for r in g["rest"]:
+            assert not r.get("missing") and not r.get("errors"), r
+            assert r["n"] == 3 and r["p50"] > 0
+        for s in g["sparql"]:
+            assert not s["endpoint"].get("errors"), s
     # the synthetic graph was reused, not remade
     assert any("reused" in n for n in report["graphs"][1]["notes"])
     md = bench_api.markdown(report)
