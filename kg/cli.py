@@ -164,7 +164,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_curate(args: argparse.Namespace) -> int:
-    from kg.curation import Curation, CurationError
+    from kg.curation import Curation
 
     cur = Curation(Path(args.file) if args.file else None)
     if args.action == "list":
@@ -190,19 +190,12 @@ def cmd_curate(args: argparse.Namespace) -> int:
                 decision[k] = v
     else:  # suppress
         decision = {"op": "suppress", "report": args.report, "kind": args.kind, "label": args.label}
-    try:
-        d = cur.add(decision)
-    except CurationError as exc:
-        _err(f"error: {exc}")
-        return 2
-    _out(f"stored in {cur.path}: {json.dumps(d, ensure_ascii=False)}")
-    _out("the next `kg build` applies it")
-    return 0
+    return _store_decision(cur, lambda: cur.add(decision))
 
 
 def cmd_programs(args: argparse.Namespace) -> int:
     from kg import programs as prog
-    from kg.curation import Curation, CurationError
+    from kg.curation import Curation
 
     cur = Curation(Path(args.file) if args.file else None)
     if args.action == "list":
@@ -224,13 +217,23 @@ def cmd_programs(args: argparse.Namespace) -> int:
                      (c["evidence"][0][:60] if c["evidence"] else "")] for c in cands]  # fmt: skip
             _print_table(["slug", "label", "reports", "mentions", "evidence"], rows)
         return 0
-    try:
+
+    def decide() -> dict:
         if args.action == "promote":
-            d = prog.promote(
+            return prog.promote(
                 args.candidate, pref=args.pref, category=args.category, curation=cur, en=args.en
             )
-        else:
-            d = prog.add_alias(args.program, args.alias, curation=cur)
+        return prog.add_alias(args.program, args.alias, curation=cur)
+
+    return _store_decision(cur, decide)
+
+
+def _store_decision(cur, decide) -> int:
+    """Run ``decide()`` (which appends to the curation overlay) and report where it went."""
+    from kg.curation import CurationError
+
+    try:
+        d = decide()
     except CurationError as exc:
         _err(f"error: {exc}")
         return 2
