@@ -400,27 +400,11 @@ def _region_start(text: str, pos: int, floor: int) -> int:
     """Start of the clause that ends at ``pos``: back to a hard delimiter, an unclosed bracket
     or ``floor`` (the end of the previous metric), skipping balanced brackets and quotes."""
     depth: list[str] = []
-    floor = max(floor, pos - _LOOKBACK)
-    if 0 <= floor and pos <= len(text):
-        # the same walk over the characters it reacts to only (found by one regex scan)
-        for m in reversed(list(_REGION_MARKS.finditer(text, floor, pos))):
-            c = m.group()
-            i = m.start()
-            if c in _OPEN:
-                depth.append(_OPEN[c])
-            elif c in _OPENERS:
-                if depth and depth[-1] == c:
-                    depth.pop()
-                elif not depth:
-                    return i + 1
-            elif not depth:  # a hard delimiter
-                return i + 1
-            if len(depth) > 8:
-                depth.clear()
-        return floor
-    i = pos - 1
-    while i >= floor:
-        c = text[i]
+    floor = max(floor, pos - _LOOKBACK, 0)
+    # walk back over the only characters it reacts to (found by one regex scan)
+    for m in reversed(list(_REGION_MARKS.finditer(text, floor, min(pos, len(text))))):
+        c = m.group()
+        i = m.start()
         if c in _OPEN:
             depth.append(_OPEN[c])
         elif c in _OPENERS:
@@ -428,12 +412,11 @@ def _region_start(text: str, pos: int, floor: int) -> int:
                 depth.pop()
             elif not depth:
                 return i + 1
-        elif not depth and c in _HARD:
+        elif not depth:  # a hard delimiter
             return i + 1
         if len(depth) > 8:
             depth.clear()
-        i -= 1
-    return max(floor, 0)
+    return floor
 
 
 # (sentence, {pos: clause start}) of the sentence being read: a number's clause start is asked

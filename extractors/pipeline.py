@@ -21,7 +21,7 @@ import time
 import traceback
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from extractors import polarity
@@ -99,10 +99,6 @@ class Doc:
             sid, stext, section = -1, "", "other"
         else:
             sid, stext, section = sent.id, sent.text, sent.section
-        if _FACT_POSITIONAL:  # the same fields, passed by position (faster)
-            return Fact(
-                kind, label, mention, sid, stext, section, neg, comp, confidence, fid, attrs
-            )
         return Fact(
             kind=kind,
             label=label,
@@ -124,12 +120,6 @@ class Doc:
         start, end = self.view.span(vstart, vend)
         return self.fact(kind, label, start, end, comp, **attrs)
 
-
-# Doc.fact passes Fact's fields by position when they are these, in this order
-_FACT_POSITIONAL = tuple(f.name for f in fields(Fact) if f.init and not f.kw_only) == (
-    "kind", "label", "mention", "sentence_id", "sentence", "section", "negated", "component",
-    "confidence", "id", "attrs",
-) and all(f.init for f in fields(Fact))  # fmt: skip
 
 ComponentFn = Callable[[Doc], Iterable[Fact] | None]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from extractors.reporter import find_year, parse_date
+from kg.eval import norm, reporter_right
 from kg.extract import process
-from kg.textnorm import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = json.loads((ROOT / "tests/data/expected_reporters.json").read_text(encoding="utf-8"))
@@ -32,36 +32,8 @@ def extracted() -> dict[str, object]:
     return {str(Path(it.source).resolve()): it for it in items}
 
 
-def _norm(s: str | None) -> str:
-    import re
-
-    s = normalize(s or "")
-    s = re.sub(r"[\s\"'“”‘’()（）《》〈〉<>【】\[\],，。:：、]", "", s)
-    return re.sub(r"(人民政府|政府|党工委|管委会|办事处)$", "", s)
-
-
-def name_matches(report: dict, expected: dict) -> bool:
-    """FACTS.md's reporter rule."""
-    exp_name, exp_full = _norm(expected["name"]), _norm(expected.get("full_name"))
-    j = report["jurisdiction"] or {}
-    got = [
-        _norm(j.get("name")),
-        _norm((j.get("path") or [""])[-1]),
-        _norm(report.get("department")),
-    ]
-    exp_dept = _norm(expected.get("department"))
-    for g in got:
-        if not g:
-            continue
-        if (
-            g == exp_name
-            or g.endswith(exp_name)
-            or (exp_dept and (g == exp_dept or g.endswith(exp_dept)))
-        ):
-            return True
-        if exp_full and exp_full.endswith(g) and len(g) >= len(exp_name):
-            return True
-    return False
+# FACTS.md's reporter rule, as `kg eval` scores it
+name_matches = reporter_right
 
 
 @pytest.mark.parametrize("exp", EXPECTED, ids=[e["source"] for e in EXPECTED])
@@ -82,7 +54,7 @@ def test_reporter(extracted, exp):
         assert j["level"] == want["level"]
         chain = [*want["parent_chain"], want["name"]] if want["level"] != "national" else None
         if chain:
-            assert [_norm(x) for x in j["path"]][-len(chain) :] == [_norm(x) for x in chain]
+            assert [norm(x) for x in j["path"]][-len(chain) :] == [norm(x) for x in chain]
     elif want["level"] in ("zone", "national"):
         assert j["level"] == want["level"], j
 
